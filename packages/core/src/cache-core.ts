@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto'
+import type { BusEnvelope, BusMessage, InvalidationBus } from './bus/invalidation-bus.js'
+import { type Duration, parseDuration } from './duration.js'
+import type { CacheEntry } from './entry/entry.js'
+import { decodeEntry, encodeEntry } from './entry/index.js'
+import { CacheError, errors } from './errors.js'
+import { CacheEmitter, type TierName } from './events.js'
+import { SingleFlight } from './flight/single-flight.js'
+import { assertJitter, type ResolvedCacheOptions } from './options.js'
+import { StatsCounters } from './stats.js'
+import { canBus, canLease, type LeaseCapableStore } from './stores/store.js'
+import { MemoryTier } from './tiers/memory-tier.js'
+import { RemoteTier } from './tiers/remote-tier.js'
+
+/** Per-write options shared by `set`, `setMany` items and `getOrSet`. */
+export interface WriteOptions {
+  /** Time to live of this entry. @default the cache's `ttl` */
+  ttl?: Duration
+  /** Tags for `invalidateTags`. @default [] */
+  tags?: readonly string[]
+  /** Grace window of this entry (stale serving). @default the cache's `grace` */
+  grace?: Duration | false
+  /** TTL jitter fraction for this entry. @default the cache's `ttlJitter` */
+  ttlJitter?: number
+}
+
+/**
+ * State shared by a root cache and all its namespaces: tiers, flights, counters, listeners.
+ * Kept apart from the public `Cache` so that namespaces are cheap views.
+ */
+export class CacheCore {
+  readonly options: ResolvedCacheOptions
+  readonly l1: MemoryTier | undefined
+  readonly l2: RemoteTier | undefined
+  readonly flights = new SingleFlight()
+  readonly counters = new StatsCounters()
+  readonly emitter = new CacheEmitter()
+  /** Id of this cache instance on the bus, so it ignores its own messages. */
+  readonly instanceId = randomUUID()
+  /** The invalidation bus, when the store is shared and can open one. */
+  readonly bus: InvalidationBus | undefined
+  /** The store, when it can hand out stampede leases (and leases are on). */
+  readonly leaseStore: LeaseCapableStore | undefined
+  /** Callbacks waiting for news of a key (a lease waiter sleeping until the leader writes). */
+  readonly keyWaiters = new Map<string, Set<() => void>>()
+  closed = false
+
+  constructor(options: ResolvedCacheOptions) {
+    this.options = options
+    this.l1 = options.memory === undefined ? undefined : new MemoryTier(options.memory)
+    const store = options.store
+    this.l2 = store === undefined ? undefined : new RemoteTier(store, options.remote)
+    this.leaseStore =
+      store !== undefined && options.lease !== undefined && canLease(store) ? store : undefined
+    if (store !== undefined && options.bus && store.capabilities.shared && canBus(store)) {
+      this.bus = store.createBus(options.namespace)
+      this.bus
+        .subscribe((envelope) => this.#onBusMessage(envelope))
+        .catch((error) => this.fault(error, 'bus', undefined, 'remote'))
+      // While the bus is down another process's invalidation can be missed: drop L1 when it
+      // comes back, so staleness is bounded by the outage (and by memory.maxTtl during it).
+      this.bus.onConnectionChange((connected) => {
+        if (connected) this.l1?.reset()
+      })
+    }
+  }
+
+  /** Tells the other processes about an invalidation. Faults are counted and emitted. */
+  async publish(message: BusMessage): Promise<void> {
+    const bus = this.bus
+    if (bus === undefined) return
+    try {
+      await this.l2!.call('publish', () => bus.publish({ origin: this.instanceId, message }))
+    } catch (error) {
+      this.fault(error, 'publish', undefined, 'remote')
+    }
+  }
+
+  #onBusMessage({ origin, message }: BusEnvelope): void {
+    if (origin === this.instanceId || this.closed) return
+    switch (message.kind) {
+      case 'keys':
+        for (const key of message.keys) {
+          this.flights.invalidateKey(key)
+          this.l1?.delete(key)
+          this.wake(key)
+        }
+        break
+      case 'tags':
+        this.flights.invalidateTags(message.tags)
+        this.l1?.invalidateTags(message.tags)
+        break
+      case 'clear':
+        this.flights.invalidatePrefixes(message.prefixes)
+        this.l1?.clear(message.prefixes)
+        break
+    }
+  }
+
+  /** Wakes whoever waits for news of `key`. */
+  wake(key: string): void {
+    const waiters = this.keyWaiters.get(key)
+    if (waiters === undefined) return
+    this.keyWaiters.delete(key)
+    for (const w of waiters) w()
+  }
+
+  /** Resolves on news of `key` (a bus message) or after `ms`, whichever comes first. */
+  waitForKey(key: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let waiters = this.keyWaiters.get(key)
+      if (waiters === undefined) this.keyWaiters.set(key, (waiters = new Set()))
+      const done = () => {
+        clearTimeout(timer)
+        waiters.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      waiters.add(done)
+    })
+  }
+
+  /** Throws `ERR_CACHE_CLOSED` once the cache is closed. */
+  assertOpen(): void {
+    if (this.closed) throw new CacheError(errors.ERR_CACHE_CLOSED, 'The cache is closed')
+  }
+
+  /** Builds the envelope of a write: TTL with jitter, grace window, tags. */
+  makeEntry<T>(value: T, opts: WriteOptions | undefined, now = Date.now()): CacheEntry<T> {
+    const o = this.options
+    let ttl = opts?.ttl === undefined ? o.ttl : parseDuration(opts.ttl, 'ttl')
+    const jitter = opts?.ttlJitter ?? o.ttlJitter
+    if (opts?.ttlJitter !== undefined) assertJitter(jitter)
+    // Jitter spreads a wave of writes so their expiries do not line up (thundering herd on expiry).
+    if (jitter > 0 && Number.isFinite(ttl))
+      ttl = Math.max(1, Math.round(ttl * (1 + (Math.random() * 2 - 1) * jitter)))
+    const grace =
+      opts?.grace === undefined ? o.grace : opts.grace === false ? 0 : parseDuration(opts.grace, 'grace')
+    const expiresAt = now + ttl
+    const tags = opts?.tags ?? []
+    if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t.length === 0)) {
+      throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'tags must be an array of non-empty strings')
+    }
+    return { value, createdAt: now, expiresAt, staleUntil: expiresAt + grace, tags }
+  }
+
+  /** Encodes an entry; `ERR_CACHE_UNENCODABLE_VALUE` propagates so nothing is written. */
+  encode(entry: CacheEntry): Uint8Array {
+    return encodeEntry(entry, { compressThreshold: this.options.compressThreshold })
+  }
+
+  /** Store-level tag names: qualified by the root namespace so apps sharing a Redis do not collide. */
+  qualifyTags(tags: readonly string[]): string[] {
+    const ns = this.options.namespace
+    return tags.map((t) => `${ns}:${t}`)
+  }
+
+  /** Writes an encoded entry to L1 then L2. L2 faults are counted and emitted, never thrown. */
+  async write(key: string, entry: CacheEntry, bytes: Uint8Array): Promise<void> {
+    this.l1?.set(key, entry, bytes.byteLength)
+    this.counters.sets++
+    if (this.emitter.has('set'))
+      this.emitter.emit('set', { key, ttl: entry.expiresAt - entry.createdAt, tags: entry.tags })
+    const l2 = this.l2
+    if (l2 === undefined) return
+    const ttl = entry.staleUntil - Date.now()
+    if (ttl <= 0) return
+    const tags = this.qualifyTags(entry.tags)
+    try {
+      await l2.call('set', (s) => s.set(key, bytes, ttl, tags))
+    } catch (error) {
+      this.fault(error, 'set', key, 'remote')
+    }
+    // An overwriting set drops the other processes' L1 copies (and wakes their lease waiters).
+    await this.publish({ kind: 'keys', keys: [key] })
+  }
+
+  /**
+   * Reads `key` from L2 and decodes it. Faults and undecodable bytes become `undefined` plus an
+   * `error` event (a corrupted entry is a miss, never a crash). A servable entry fills L1 with
+   * its remaining lifetime.
+   */
+  async readRemote(key: string, now: number): Promise<CacheEntry | undefined> {
+    const l2 = this.l2!
+    let bytes: Uint8Array | undefined
+    try {
+      bytes = await l2.call('get', (s) => s.get(key))
+    } catch (error) {
+      this.fault(error, 'get', key, 'remote')
+      return undefined
+    }
+    return this.acceptRemote(key, bytes, now)
+  }
+
+  /** Decodes bytes read from L2, counts the tier hit or miss and fills L1. */
+  acceptRemote(key: string, bytes: Uint8Array | undefined, now: number): CacheEntry | undefined {
+    const c = this.counters.remote
+    if (bytes === undefined) {
+      c.misses++
+      return undefined
+    }
+    let entry: CacheEntry
+    try {
+      entry = decodeEntry(bytes)
+    } catch (error) {
+      this.fault(error, 'decode', key, 'remote')
+      return undefined
+    }
+    if (entry.staleUntil <= now) {
+      c.misses++
+      return undefined
+    }
+    c.hits++
+    this.l1?.set(key, entry, bytes.byteLength)
+    return entry
+  }
+
+  /** Counts and emits a fault that does not reach the caller. */
+  fault(error: unknown, operation: string, key: string | undefined, tier?: TierName): void {
+    this.counters.errors++
+    if (tier === 'remote') this.counters.remote.errors++
+    if (this.emitter.has('error')) {
+      const err = error instanceof Error ? error : new Error(String(error))
+      this.emitter.emit('error', { error: err, key, operation, tier })
+    }
+  }
+
+  /** Records a fresh hit. */
+  hit(key: string, tier: TierName): void {
+    this.counters.hits++
+    if (this.emitter.has('hit')) this.emitter.emit('hit', { key, tier })
+  }
+
+  /** Records a miss. */
+  miss(key: string): void {
+    this.counters.misses++
+    if (this.emitter.has('miss')) this.emitter.emit('miss', { key })
+  }
+
+  /** Records a stale hit. */
+  stale(key: string, reason: 'swr' | 'error' | 'timeout'): void {
+    this.counters.staleHits++
+    if (this.emitter.has('stale')) this.emitter.emit('stale', { key, reason })
+  }
+}

@@ -1,0 +1,345 @@
+import type { CacheCore, WriteOptions } from './cache-core.js'
+import type { CacheEntry } from './entry/entry.js'
+import { CacheError, errors } from './errors.js'
+import type { CacheEventName, CacheListener } from './events.js'
+import { type GetOrSetOptions, getOrSetSlow, type Loader } from './get-or-set.js'
+import { hashKey } from './keys/index.js'
+import { assertNamespace } from './options.js'
+import type { CacheStats } from './stats.js'
+
+/** A cache key: a string is used as is; anything else is hashed with `hashKey` (canonical, order-independent). */
+export type CacheKey = string | unknown
+
+/** One item of `setMany`. */
+export interface SetManyItem<T = unknown> extends WriteOptions {
+  /** The key. */
+  key: CacheKey
+  /** The value. */
+  value: T
+}
+
+/** Options of `wrap`. */
+export interface WrapOptions<A extends unknown[]> extends GetOrSetOptions {
+  /** Stable name of the memoized function, part of every key. @default fn.name (required when the function is anonymous) */
+  name?: string
+  /** Derives the key from the arguments; hashed canonically. @default (...args) => args */
+  key?: (...args: A) => unknown
+}
+
+/**
+ * The cache. Reads go L1 (memory) → L2 (store) → loader; writes and invalidations go through
+ * both tiers. A namespace (`cache.namespace('users')`) is a view sharing the tiers, flights,
+ * counters and listeners of its root.
+ */
+export class Cache {
+  readonly #core: CacheCore
+  readonly #path: string
+  readonly #prefix: string
+
+  /** @internal Use {@link createCache}. */
+  constructor(core: CacheCore, path: string) {
+    this.#core = core
+    this.#path = path
+    this.#prefix = `${path}:`
+  }
+
+  /** Full namespace path of this cache, e.g. `'app/users'`. */
+  get namespacePath(): string {
+    return this.#path
+  }
+
+  /** The full store key for `key` in this namespace. */
+  fullKey(key: CacheKey): string {
+    return this.#prefix + (typeof key === 'string' ? key : hashKey(key))
+  }
+
+  /** The fresh value under `key`, or `undefined`. Stale entries are not returned by `get`. */
+  async get<T = unknown>(key: CacheKey): Promise<T | undefined> {
+    const core = this.#core
+    if (core.closed) core.assertOpen()
+    const full = typeof key === 'string' ? this.#prefix + key : this.fullKey(key)
+    const now = Date.now()
+    const l1 = core.l1
+    if (l1 !== undefined) {
+      const entry = l1.get(full, now)
+      if (entry !== undefined && entry.expiresAt > now) {
+        core.counters.memory.hits++
+        core.hit(full, 'memory')
+        return entry.value as T
+      }
+      core.counters.memory.misses++
+    }
+    if (core.l2 !== undefined) {
+      const entry = await core.readRemote(full, now)
+      if (entry !== undefined && entry.expiresAt > Date.now()) {
+        core.hit(full, 'remote')
+        return entry.value as T
+      }
+    }
+    core.miss(full)
+    return undefined
+  }
+
+  /**
+   * The value under `key`, or the loader's result, stored. Concurrent callers of one key share
+   * one loader call; loader errors are never cached and reach every waiter. With grace, a
+   * failing loader serves the stale value; with `staleWhileRevalidate` the stale value is
+   * served at once and refreshed in the background; with `timeout` a slow loader is raced
+   * against the stale value.
+   */
+  async getOrSet<T>(key: CacheKey, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
+    const core = this.#core
+    if (core.closed) core.assertOpen()
+    const full = typeof key === 'string' ? this.#prefix + key : this.fullKey(key)
+    const now = Date.now()
+    const l1 = core.l1
+    let stale: CacheEntry | undefined
+    if (l1 !== undefined) {
+      const entry = l1.get(full, now)
+      if (entry !== undefined) {
+        if (entry.expiresAt > now) {
+          core.counters.memory.hits++
+          core.hit(full, 'memory')
+          return entry.value as T
+        }
+        stale = entry
+      }
+      core.counters.memory.misses++
+    }
+    if (typeof loader !== 'function') {
+      throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'getOrSet needs a loader function')
+    }
+    return getOrSetSlow(core, full, loader, options, stale, now)
+  }
+
+  /**
+   * Stores `value`. A value the codec cannot encode is refused with `ERR_CACHE_UNENCODABLE_VALUE`
+   * and nothing is written. An overwriting `set` wins over loads of this key already running.
+   */
+  async set<T>(key: CacheKey, value: T, options?: WriteOptions): Promise<void> {
+    const core = this.#core
+    core.assertOpen()
+    const full = this.fullKey(key)
+    const entry = core.makeEntry(value, options)
+    const bytes = core.encode(entry)
+    core.flights.invalidateKey(full)
+    await core.write(full, entry, bytes)
+  }
+
+  /** Fresh values for `keys`, in order (`undefined` for misses); L2 is read in one call. */
+  async getMany<T = unknown>(keys: readonly CacheKey[]): Promise<(T | undefined)[]> {
+    const core = this.#core
+    core.assertOpen()
+    const fulls = keys.map((k) => this.fullKey(k))
+    const now = Date.now()
+    const out: (T | undefined)[] = new Array(fulls.length).fill(undefined)
+    const missing: number[] = []
+    fulls.forEach((full, i) => {
+      const entry = core.l1?.get(full, now)
+      if (entry !== undefined && entry.expiresAt > now) {
+        core.counters.memory.hits++
+        core.hit(full, 'memory')
+        out[i] = entry.value as T
+      } else {
+        if (core.l1 !== undefined) core.counters.memory.misses++
+        missing.push(i)
+      }
+    })
+    if (missing.length > 0 && core.l2 !== undefined) {
+      let found: (Uint8Array | undefined)[] | undefined
+      try {
+        found = await core.l2.call('getMany', (s) => s.getMany(missing.map((i) => fulls[i]!)))
+      } catch (error) {
+        core.fault(error, 'getMany', undefined, 'remote')
+      }
+      if (found !== undefined) {
+        const later = Date.now()
+        const still: number[] = []
+        missing.forEach((i, j) => {
+          const entry = core.acceptRemote(fulls[i]!, found[j], later)
+          if (entry !== undefined && entry.expiresAt > later) {
+            core.hit(fulls[i]!, 'remote')
+            out[i] = entry.value as T
+          } else still.push(i)
+        })
+        missing.length = 0
+        missing.push(...still)
+      }
+    }
+    for (const i of missing) core.miss(fulls[i]!)
+    return out
+  }
+
+  /** Stores many values; every value is encoded first, so one unencodable value writes nothing. L2 gets one call. */
+  async setMany<T = unknown>(items: readonly SetManyItem<T>[]): Promise<void> {
+    const core = this.#core
+    core.assertOpen()
+    const prepared = items.map((item) => {
+      const key = this.fullKey(item.key)
+      const entry = core.makeEntry(item.value, item)
+      return { key, entry, bytes: core.encode(entry) }
+    })
+    const now = Date.now()
+    for (const p of prepared) {
+      core.flights.invalidateKey(p.key)
+      core.l1?.set(p.key, p.entry, p.bytes.byteLength)
+      core.counters.sets++
+      if (core.emitter.has('set'))
+        core.emitter.emit('set', { key: p.key, ttl: p.entry.expiresAt - now, tags: p.entry.tags })
+    }
+    if (core.l2 === undefined || prepared.length === 0) return
+    const writes = prepared
+      .map((p) => ({
+        key: p.key,
+        value: p.bytes,
+        ttl: p.entry.staleUntil - now,
+        tags: core.qualifyTags(p.entry.tags),
+      }))
+      .filter((w) => w.ttl > 0)
+    try {
+      await core.l2.call('setMany', (s) => s.setMany(writes))
+    } catch (error) {
+      core.fault(error, 'setMany', undefined, 'remote')
+    }
+    await core.publish({ kind: 'keys', keys: prepared.map((p) => p.key) })
+  }
+
+  /** Removes `key` from both tiers; wins over loads of this key already running. True when something was removed. */
+  async delete(key: CacheKey): Promise<boolean> {
+    const core = this.#core
+    core.assertOpen()
+    const full = this.fullKey(key)
+    core.flights.invalidateKey(full)
+    let removed = core.l1?.delete(full) ?? false
+    if (core.l2 !== undefined) {
+      try {
+        removed = (await core.l2.call('delete', (s) => s.delete(full))) || removed
+      } catch (error) {
+        core.fault(error, 'delete', full, 'remote')
+      }
+    }
+    await core.publish({ kind: 'keys', keys: [full] })
+    if (removed) core.counters.deletes++
+    if (core.emitter.has('delete')) core.emitter.emit('delete', { key: full })
+    return removed
+  }
+
+  /** Makes every entry carrying one of `tags` a miss, in every namespace of this cache; wins over running loads. */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    const core = this.#core
+    core.assertOpen()
+    if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t.length === 0)) {
+      throw new CacheError(
+        errors.ERR_CACHE_INVALID_OPTION,
+        'invalidateTags expects an array of non-empty strings',
+      )
+    }
+    core.flights.invalidateTags(tags)
+    core.counters.deletes += core.l1?.invalidateTags(tags) ?? 0
+    if (core.l2 !== undefined) {
+      const qualified = core.qualifyTags(tags)
+      try {
+        await core.l2.call('invalidateTags', (s) => s.invalidateTags(qualified))
+      } catch (error) {
+        core.fault(error, 'invalidateTags', undefined, 'remote')
+      }
+      await core.publish({ kind: 'tags', tags: [...tags] })
+    }
+    if (core.emitter.has('invalidate')) core.emitter.emit('invalidate', { tags })
+  }
+
+  /** Removes every entry of this namespace (and of its child namespaces); wins over running loads. */
+  async clear(): Promise<void> {
+    const core = this.#core
+    core.assertOpen()
+    const prefixes = [this.#prefix, `${this.#path}/`]
+    core.flights.invalidatePrefixes(prefixes)
+    core.counters.deletes += core.l1?.clear(prefixes) ?? 0
+    if (core.l2 !== undefined) {
+      for (const prefix of prefixes) {
+        try {
+          await core.l2.call('clear', (s) => s.clear(prefix))
+        } catch (error) {
+          core.fault(error, 'clear', undefined, 'remote')
+        }
+      }
+      await core.publish({ kind: 'clear', prefixes })
+    }
+    if (core.emitter.has('clear')) core.emitter.emit('clear', { namespace: this.#path })
+  }
+
+  /** A child cache whose keys live under this one's namespace; it shares tiers, counters and listeners. */
+  namespace(name: string): Cache {
+    assertNamespace(name)
+    return new Cache(this.#core, `${this.#path}/${name}`)
+  }
+
+  /** Memoizes `fn`: its result is cached under a key derived from its name and arguments. */
+  wrap<A extends unknown[], R>(
+    fn: (...args: A) => R | Promise<R>,
+    options: WrapOptions<A> = {},
+  ): (...args: A) => Promise<R> {
+    if (typeof fn !== 'function')
+      throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'wrap expects a function')
+    const name = options.name ?? fn.name
+    if (!name) {
+      throw new CacheError(
+        errors.ERR_CACHE_INVALID_OPTION,
+        'wrap needs options.name for an anonymous function',
+      )
+    }
+    const keyOf = options.key ?? ((...args: A) => args)
+    const ns = this.namespace('wrap').namespace(name.replace(/[^A-Za-z0-9_.-]/g, '_'))
+    const { name: _n, key: _k, ...rest } = options
+    return (...args: A) => ns.getOrSet<R>(hashKey(keyOf(...args)), () => fn(...args), rest)
+  }
+
+  /** Counters of the whole cache (all namespaces). They add up: `lookups = hits + staleHits + misses`. */
+  stats(): CacheStats {
+    const c = this.#core.counters
+    const lookups = c.hits + c.staleHits + c.misses
+    const usage = this.#core.l1?.usage ?? { entries: 0, bytes: 0 }
+    const l2 = this.#core.l2
+    return {
+      hits: c.hits,
+      staleHits: c.staleHits,
+      misses: c.misses,
+      lookups,
+      hitRatio: lookups === 0 ? 0 : (c.hits + c.staleHits) / lookups,
+      sets: c.sets,
+      deletes: c.deletes,
+      loads: c.loads,
+      loadErrors: c.loadErrors,
+      errors: c.errors,
+      tiers: {
+        memory: { ...c.memory, ...usage },
+        ...(l2 === undefined ? {} : { remote: { ...c.remote, breaker: l2.breakerState } }),
+      },
+    }
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<E extends CacheEventName>(event: E, listener: CacheListener<E>): () => void {
+    return this.#core.emitter.on(event, listener)
+  }
+
+  /** Unsubscribes a listener. */
+  off<E extends CacheEventName>(event: E, listener: CacheListener<E>): void {
+    this.#core.emitter.off(event, listener)
+  }
+
+  /** Closes the cache (all namespaces) and its store. Later calls fail with `ERR_CACHE_CLOSED`. Idempotent. */
+  async close(): Promise<void> {
+    const core = this.#core
+    if (core.closed) return
+    core.closed = true
+    core.l1?.reset()
+    if (core.l2 !== undefined) {
+      try {
+        await core.l2.store.close()
+      } catch (error) {
+        core.fault(error, 'close', undefined, 'remote')
+      }
+    }
+  }
+}

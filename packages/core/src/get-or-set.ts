@@ -1,0 +1,162 @@
+import type { CacheCore, WriteOptions } from './cache-core.js'
+import { type Duration, parseDuration } from './duration.js'
+import type { CacheEntry } from './entry/entry.js'
+import { isCacheError } from './errors.js'
+import { leadOrWait, releaseLease } from './flight/lease.js'
+import type { Flight } from './flight/single-flight.js'
+
+/** What a loader receives. */
+export interface LoaderContext<T> {
+  /** The full namespaced key being loaded. */
+  key: string
+  /** The stale value, when an expired entry is still within grace. */
+  stale: T | undefined
+}
+
+/** Computes a value on a miss. */
+export type Loader<T> = (context: LoaderContext<T>) => T | Promise<T>
+
+/** Options of `getOrSet`. */
+export interface GetOrSetOptions extends WriteOptions {
+  /** Serve a stale value at once and refresh in the background. @default the cache's `staleWhileRevalidate` */
+  staleWhileRevalidate?: boolean
+  /** Soft timeout: past it a stale value is returned while the loader finishes. @default the cache's `timeout` */
+  timeout?: Duration
+}
+
+/**
+ * The slow path of `getOrSet`, after an L1 miss: L2, then one single flight per key. `l1Stale`
+ * is an L1 entry past `expiresAt` but within grace.
+ */
+export async function getOrSetSlow<T>(
+  core: CacheCore,
+  key: string,
+  loader: Loader<T>,
+  opts: GetOrSetOptions | undefined,
+  l1Stale: CacheEntry | undefined,
+  now: number,
+): Promise<T> {
+  let stale = l1Stale as CacheEntry<T> | undefined
+  let flight = core.flights.get<T>(key)
+  if (flight === undefined && core.l2 !== undefined) {
+    const remote = (await core.readRemote(key, now)) as CacheEntry<T> | undefined
+    if (remote !== undefined) {
+      if (remote.expiresAt > Date.now()) {
+        core.hit(key, 'remote')
+        return remote.value
+      }
+      if (stale === undefined || remote.createdAt > stale.createdAt) stale = remote
+    }
+    flight = core.flights.get<T>(key)
+  }
+  flight ??= startLoad(core, key, loader, opts, stale)
+
+  const swr = opts?.staleWhileRevalidate ?? core.options.staleWhileRevalidate
+  if (stale !== undefined && swr) {
+    background(core, flight, key)
+    core.stale(key, 'swr')
+    return stale.value
+  }
+  const timeoutOpt =
+    opts?.timeout === undefined ? core.options.timeout : parseDuration(opts.timeout, 'timeout')
+  try {
+    if (stale !== undefined && timeoutOpt !== undefined) {
+      const raced = await raceTimeout(flight.promise, timeoutOpt)
+      if (raced === TIMED_OUT) {
+        background(core, flight, key)
+        core.stale(key, 'timeout')
+        return stale.value
+      }
+      core.miss(key)
+      return raced as T
+    }
+    const value = await flight.promise
+    core.miss(key)
+    return value
+  } catch (error) {
+    // Grace / stale-if-error (RFC 5861 §4): a failed refresh serves the stale value.
+    if (stale !== undefined && stale.staleUntil > Date.now()) {
+      core.stale(key, 'error')
+      return stale.value
+    }
+    core.miss(key)
+    throw error
+  }
+}
+
+function startLoad<T>(
+  core: CacheCore,
+  key: string,
+  loader: Loader<T>,
+  opts: GetOrSetOptions | undefined,
+  stale: CacheEntry<T> | undefined,
+): Flight<T> {
+  // Options are validated before the loader runs, so bad options fail fast and cost no load.
+  core.makeEntry(undefined, opts)
+  const tags = opts?.tags ?? []
+  return core.flights.start<T>(key, tags, async (flight) => {
+    let lease: string | undefined
+    if (core.leaseStore !== undefined) {
+      const outcome = await leadOrWait<T>(core, key)
+      if ('value' in outcome) return outcome.value
+      if ('lead' in outcome) lease = outcome.lead
+    }
+    try {
+      return await loadAndStore(core, key, loader, opts, stale, flight)
+    } finally {
+      if (lease !== undefined) await releaseLease(core, key, lease)
+    }
+  })
+}
+
+async function loadAndStore<T>(
+  core: CacheCore,
+  key: string,
+  loader: Loader<T>,
+  opts: GetOrSetOptions | undefined,
+  stale: CacheEntry<T> | undefined,
+  flight: Flight<T>,
+): Promise<T> {
+  core.counters.loads++
+  let value: T
+  try {
+    value = await loader({ key, stale: stale?.value })
+  } catch (error) {
+    core.counters.loadErrors++
+    throw error
+  }
+  // An invalidation that ran after this load started wins: answer our callers, store nothing.
+  if (flight.invalidated || core.closed) return value
+  let entry: CacheEntry<T>
+  let bytes: Uint8Array
+  try {
+    entry = core.makeEntry(value, opts)
+    bytes = core.encode(entry)
+  } catch (error) {
+    // The value answers its callers but cannot be cached; say so instead of failing the request.
+    core.fault(error, 'encode', key)
+    if (!isCacheError(error)) throw error
+    return value
+  }
+  await core.write(key, entry, bytes)
+  return value
+}
+
+/** Lets a flight finish unobserved: its failure becomes an `error` event, not an unhandled rejection. */
+function background(core: CacheCore, flight: Flight, key: string): void {
+  flight.promise.catch((error) => core.fault(error, 'refresh', key))
+}
+
+const TIMED_OUT = Symbol('timed out')
+
+async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, ms, TIMED_OUT)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,205 @@
+import { DONE, sendOwn, sendShared } from './decisions.js'
+import { captureMode, passthrough, type ReadContext, serve } from './read-context.js'
+import { variantKey, varyValues } from './request-key.js'
+import { assessResponse, type CapturedResponse, type ResponseVerdict } from './response-policy.js'
+import { isStoredResponse, isVariantIndex, toStoredResponse } from './stored-response.js'
+import type {
+  HttpCacheValue,
+  HttpDecision,
+  Produced,
+  StoredResponse,
+  VariantIndex,
+  XCacheStatus,
+} from './types.js'
+
+/**
+ * Thrown by a loader whose response must not be stored, so that `getOrSet` stores nothing and
+ * hands this to the requests waiting on the flight. They reuse the response only when it is
+ * shareable and their `Vary` header values match the leader's; otherwise each runs its own
+ * handler, so one user's response never reaches another.
+ */
+class NotStored extends Error {
+  constructor(
+    readonly response: CapturedResponse | undefined,
+    readonly verdict: ResponseVerdict | undefined,
+    readonly varyValues: (string | null)[] | undefined,
+    /** The leader's client went away: followers try the cache once more (one of them leads). */
+    readonly retry: boolean,
+  ) {
+    super('response not stored')
+  }
+
+  shareableWith(ctx: ReadContext): boolean {
+    const verdict = this.verdict
+    if (this.response === undefined || verdict === undefined || !verdict.shareable) return false
+    if (verdict.vary.length === 0) return true
+    const mine = varyValues(verdict.vary, ctx.req.headers)
+    return mine.every((value, i) => value === this.varyValues?.[i])
+  }
+}
+
+/** What this request's own loader did, when it ran. */
+interface Own {
+  started: boolean
+  produced?: Produced
+  verdict?: ResponseVerdict
+  stored?: StoredResponse
+  error?: unknown
+}
+
+type Step = { decision: HttpDecision } | { index: VariantIndex }
+
+/**
+ * GET and opted-in POST: the stored response, or this request's handler run once for every
+ * concurrent identical request (single-flight, plus the cross-process lease with Redis, both
+ * from `cache.getOrSet`). A response with `Vary` is stored as a variant index under the primary
+ * key and one entry per variant (RFC 9111 §4.1).
+ */
+export async function cachedRead(ctx: ReadContext): Promise<HttpDecision> {
+  const first = await step(ctx, ctx.primary, undefined, 0)
+  if ('decision' in first) return first.decision
+  const second = await step(ctx, variantKey(ctx.primary, first.index.vary, ctx.req.headers), first.index, 0)
+  return 'decision' in second ? second.decision : runAlone(ctx)
+}
+
+async function step(
+  ctx: ReadContext,
+  key: string,
+  index: VariantIndex | undefined,
+  attempt: number,
+): Promise<Step> {
+  // Grace: while one request refreshes an expired entry, the others get it as STALE at once.
+  const refreshing = ctx.refreshing.get(key)
+  if (refreshing !== undefined) return { decision: serve(ctx, refreshing, 'STALE') }
+
+  const own: Own = { started: false }
+  let value: unknown
+  try {
+    value = await ctx.ns.getOrSet<HttpCacheValue>(
+      key,
+      ({ stale }) => load(ctx, key, index, own, stale),
+      ctx.opts,
+    )
+  } catch (error) {
+    if (own.started) return { decision: ownDecision(own, error) }
+    if (error instanceof NotStored) {
+      if (error.shareableWith(ctx)) return { decision: sendShared(error.response!, error.verdict!) }
+      if (error.retry && attempt === 0) return step(ctx, key, index, 1)
+    }
+    // The leader's response is not for us, or the flight failed: run our own handler, uncached.
+    return { decision: await runAlone(ctx) }
+  }
+  if (own.started) {
+    // Our handler failed and getOrSet fell back to the entry in grace: stale-if-error (RFC 5861 §4).
+    const failed = own.error !== undefined || own.verdict?.failed === true
+    if (own.stored === undefined && failed && isStoredResponse(value))
+      return { decision: serve(ctx, value, 'STALE') }
+    return { decision: ownDecision(own, undefined) }
+  }
+  if (isStoredResponse(value)) return { decision: serve(ctx, value, label(value)) }
+  if (isVariantIndex(value) && index === undefined) return { index: value }
+  return { decision: await runAlone(ctx) }
+}
+
+function label(stored: StoredResponse): XCacheStatus {
+  return stored.expiresAt > Date.now() ? 'HIT' : 'STALE'
+}
+
+async function load(
+  ctx: ReadContext,
+  key: string,
+  index: VariantIndex | undefined,
+  own: Own,
+  stale: HttpCacheValue | undefined,
+): Promise<HttpCacheValue> {
+  own.started = true
+  const refreshing = isStoredResponse(stale) ? stale : undefined
+  if (refreshing !== undefined) ctx.refreshing.set(key, refreshing)
+  try {
+    let produced: Produced
+    try {
+      produced = await ctx.produce(captureMode(ctx.route))
+    } catch (error) {
+      own.error = error
+      throw error
+    }
+    own.produced = produced
+    if (produced.kind !== 'captured')
+      throw new NotStored(undefined, undefined, undefined, produced.kind === 'aborted')
+    const verdict = assessResponse(produced, ctx.route)
+    own.verdict = verdict
+    if (verdict.storable) {
+      const stored = toStoredResponse(produced, verdict, ctx.route.ttl, Date.now())
+      const vary = verdict.vary
+      if (index === undefined && vary.length === 0) return (own.stored = stored)
+      if (index === undefined) {
+        await ctx.ns.set(variantKey(key, vary, ctx.req.headers), stored, ctx.opts)
+        own.stored = stored
+        return { kind: 'vary', vary }
+      }
+      if (sameNames(index.vary, vary)) return (own.stored = stored)
+      // The response's Vary changed since the index was written: drop the index, store nothing.
+      await ctx.ns.delete(ctx.primary)
+    }
+    const values =
+      verdict.shareable && verdict.vary.length > 0 ? varyValues(verdict.vary, ctx.req.headers) : undefined
+    throw new NotStored(produced, verdict, values, false)
+  } finally {
+    if (refreshing !== undefined && ctx.refreshing.get(key) === refreshing) ctx.refreshing.delete(key)
+  }
+}
+
+function ownDecision(own: Own, error: unknown): HttpDecision {
+  const produced = own.produced
+  if (produced === undefined) throw own.error ?? error
+  return produced.kind === 'captured' ? sendOwn(produced, 'MISS', own.stored) : DONE
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i])
+}
+
+/** Runs this request's handler outside any flight, writing directly; nothing is stored. */
+function runAlone(ctx: ReadContext): Promise<HttpDecision> {
+  return passthrough(ctx.produce, 'MISS')
+}
+
+/**
+ * A request whose honoured `Cache-Control: no-cache` (or `max-age=0`) asks for a fresh response
+ * (RFC 9111 §5.2.1.4): the handler runs and a storable result replaces the entry.
+ */
+export async function refreshRead(ctx: ReadContext): Promise<HttpDecision> {
+  const produced = await ctx.produce(captureMode(ctx.route))
+  if (produced.kind !== 'captured') return DONE
+  const verdict = assessResponse(produced, ctx.route)
+  if (!verdict.storable) return sendOwn(produced, 'MISS', undefined)
+  const stored = toStoredResponse(produced, verdict, ctx.route.ttl, Date.now())
+  if (verdict.vary.length === 0) {
+    await ctx.ns.set(ctx.primary, stored, ctx.opts)
+  } else {
+    await ctx.ns.set(variantKey(ctx.primary, verdict.vary, ctx.req.headers), stored, ctx.opts)
+    await ctx.ns.set(ctx.primary, { kind: 'vary', vary: verdict.vary } satisfies VariantIndex, ctx.opts)
+  }
+  return sendOwn(produced, 'MISS', stored)
+}
+
+/**
+ * Reads without loading: HEAD requests (a HEAD response has no body, so a HEAD miss never
+ * stores anything for GET), and requests with credentials the key ignores, which only a
+ * `public` / `s-maxage` response may answer (RFC 9111 §3.5). A miss runs the handler directly.
+ */
+export async function lookupOnly(
+  ctx: ReadContext,
+  publicOnly: boolean,
+  miss: XCacheStatus,
+): Promise<HttpDecision> {
+  let value: unknown
+  try {
+    value = await ctx.ns.get<HttpCacheValue>(ctx.primary)
+    if (isVariantIndex(value)) value = await ctx.ns.get(variantKey(ctx.primary, value.vary, ctx.req.headers))
+  } catch {
+    value = undefined // A closed cache fails open: the handler answers.
+  }
+  if (isStoredResponse(value) && (!publicOnly || value.public)) return serve(ctx, value, 'HIT')
+  return passthrough(ctx.produce, miss)
+}

@@ -1,0 +1,87 @@
+import type { Cache } from '../cache.js'
+import type { GetOrSetOptions } from '../get-or-set.js'
+import { DONE, replayStored } from './decisions.js'
+import type { ResolvedRoute } from './route-options.js'
+import type {
+  HttpDecision,
+  HttpRequestInfo,
+  Produce,
+  Produced,
+  ProduceMode,
+  StoredResponse,
+  XCacheStatus,
+} from './types.js'
+
+/** Everything the read paths need about one request, built once by `HttpCache.handle`. */
+export interface ReadContext<R = unknown> {
+  /** The HTTP namespace of the cache. */
+  readonly ns: Cache
+  readonly route: ResolvedRoute<R>
+  readonly req: HttpRequestInfo<R>
+  readonly primary: string
+  /** Read before the handler runs: capture mode hides it from the handler. */
+  readonly ifNoneMatch: string | readonly string[] | undefined
+  /** `getOrSet`/`set` options: the route's TTL, grace and tags, no background refresh. */
+  readonly opts: GetOrSetOptions
+  /** Stale entries being refreshed in this process, served as `STALE` meanwhile. */
+  readonly refreshing: Map<string, StoredResponse>
+  /** Calls the adapter's `produce` (at most once). */
+  readonly produce: (mode: ProduceMode) => Promise<Produced>
+}
+
+/**
+ * Soft timeout passed to `getOrSet`: effectively none (the largest timer Node accepts), because a
+ * cache-wide `timeout` would return a stale entry while this request's own handler, bound to its
+ * response, kept running.
+ */
+const NO_TIMEOUT = 2 ** 31 - 1
+
+/** Builds the read context of a request. */
+export function readContext<R>(
+  ns: Cache,
+  route: ResolvedRoute<R>,
+  req: HttpRequestInfo<R>,
+  primary: string,
+  tags: readonly string[],
+  refreshing: Map<string, StoredResponse>,
+  produce: Produce,
+): ReadContext<R> {
+  const opts: GetOrSetOptions = { ttl: route.ttl, tags, staleWhileRevalidate: false, timeout: NO_TIMEOUT }
+  if (route.grace !== undefined) opts.grace = route.grace
+  return {
+    ns,
+    route,
+    req,
+    primary,
+    ifNoneMatch: req.headers['if-none-match'],
+    opts,
+    refreshing,
+    produce: once(produce),
+  }
+}
+
+function once(produce: Produce): Produce {
+  let called = false
+  return (mode) => {
+    if (called) return Promise.reject(new Error('@cache/core/http: produce called twice for one request'))
+    called = true
+    return produce(mode)
+  }
+}
+
+/** The mode for a response the core may store: captured, conditionals hidden from the handler. */
+export function captureMode(route: ResolvedRoute): ProduceMode {
+  return { capture: true, xCache: 'MISS', maxBytes: route.maxEntryBytes, hideConditionalHeaders: true }
+}
+
+/** Lets the handler write directly, with `x-cache` set to `xCache` (or no header). */
+export async function passthrough(produce: Produce, xCache: XCacheStatus | undefined): Promise<HttpDecision> {
+  await produce({ capture: false, xCache, maxBytes: 0, hideConditionalHeaders: false })
+  return DONE
+}
+
+/** Replays a stored response to this request (304 when its `If-None-Match` matches). */
+export function serve(ctx: ReadContext, stored: StoredResponse, xCache: XCacheStatus): HttpDecision {
+  const method = ctx.req.method
+  return replayStored(stored, xCache, ctx.ifNoneMatch, method === 'GET' || method === 'HEAD', Date.now())
+}

@@ -1,0 +1,241 @@
+import { type ByteSize, type Duration, parseBytes, parseDuration } from '../duration.js'
+import { CacheError, errors, isCacheError } from '../errors.js'
+
+/** What the key of a route varies on besides method, protocol, host, path and query. */
+export interface VaryBy<R = unknown> {
+  /**
+   * Request headers whose values are part of the key (case-insensitive names). Naming
+   * `authorization` (or `cookie`) opts the route in for requests carrying it.
+   * @default []
+   */
+  headers?: readonly string[]
+  /**
+   * Cookies whose values are part of the key. Naming any cookie opts the route in for requests
+   * with a `Cookie` header: the response must depend on these cookies only.
+   * @default []
+   */
+  cookies?: readonly string[]
+  /**
+   * The user a request is for (per-user caching). Opts the route in for requests with
+   * `Authorization` or `Cookie`; when it returns `undefined`/`null` for such a request, the
+   * request bypasses the cache.
+   * @default undefined
+   */
+  user?: (req: R) => string | number | null | undefined
+}
+
+/**
+ * Caching options of a route (or the defaults of {@link createHttpCache}). Validated once, at
+ * registration, by {@link resolveRouteOptions}: a bad option throws `ERR_CACHE_INVALID_OPTION`.
+ *
+ * @typeParam R - the framework's request type, given to the callbacks.
+ */
+export interface RouteCacheOptions<R = unknown> {
+  /**
+   * How long a stored response is fresh: ms or a duration string. The HTTP layer's own default:
+   * it does not inherit the cache's `ttl`.
+   * @default '1m'
+   */
+  ttl?: Duration
+  /**
+   * How long past `ttl` a response may still be served as `STALE`: to concurrent requests while
+   * one request refreshes it, and when the handler fails (RFC 5861 §4). `false` disables it.
+   * @default the cache's `grace`
+   */
+  grace?: Duration | false
+  /**
+   * Methods whose responses are cached. `HEAD` reads `GET`'s entries; `POST` must be opted in and
+   * is keyed by the canonical hash of the parsed body. PUT, PATCH and DELETE are never cached.
+   * @default ['GET', 'HEAD']
+   */
+  methods?: readonly ('GET' | 'HEAD' | 'POST')[]
+  /**
+   * Status codes that may be stored. 5xx, 206 and 304 are refused.
+   * @default [200]
+   */
+  statuses?: readonly number[]
+  /** What the key varies on besides the URL (per-user, per-header, per-cookie caching). @default {} */
+  varyBy?: VaryBy<R>
+  /** Tags of stored responses, for `cache.invalidateTags`: a list or a function of the request. @default [] */
+  tags?: readonly string[] | ((req: R) => readonly string[])
+  /** Extra key input: anything `hashKey` accepts. @default undefined */
+  key?: (req: R) => unknown
+  /**
+   * Honour the request's `Cache-Control` (`no-store`: bypass; `no-cache` or `max-age=0`: run
+   * the handler and store the result). Off by default so that a client cannot force
+   * recomputation (RFC 9111 §5.2.1 lets a cache ignore request directives).
+   * @default false
+   */
+  honorRequestCacheControl?: boolean
+  /**
+   * Largest body that is stored, bytes or a size string. A larger or streamed response passes
+   * through untouched.
+   * @default '1MB'
+   */
+  maxEntryBytes?: ByteSize
+  /**
+   * A successful (2xx) POST, PUT, PATCH or DELETE through this route invalidates the cached
+   * responses of its path (all query variants).
+   * @default true
+   */
+  invalidateOnMutation?: boolean
+  /** Tags to invalidate after a successful mutation through this route. @default [] */
+  invalidateTags?: readonly string[] | ((req: R) => readonly string[])
+}
+
+/** {@link RouteCacheOptions} validated and precomputed: what `handle` reads on every request. */
+export interface ResolvedRoute<R = unknown> {
+  /** `false` for a route with caching disabled. */
+  readonly enabled: boolean
+  readonly ttl: number
+  readonly grace: number | undefined
+  readonly get: boolean
+  readonly head: boolean
+  readonly post: boolean
+  readonly statuses: ReadonlySet<number>
+  readonly varyHeaders: readonly string[]
+  readonly varyCookies: readonly string[]
+  readonly user: ((req: R) => string | number | null | undefined) | undefined
+  /** Requests with `Authorization` may be cached (the key names the user or that header). */
+  readonly authOptIn: boolean
+  /** Requests with `Cookie` may be cached (the key names the user, cookies or that header). */
+  readonly cookieOptIn: boolean
+  readonly tags: ((req: R) => readonly string[]) | undefined
+  readonly key: ((req: R) => unknown) | undefined
+  readonly honorRequestCacheControl: boolean
+  readonly maxEntryBytes: number
+  readonly invalidateOnMutation: boolean
+  readonly invalidateTags: ((req: R) => readonly string[]) | undefined
+}
+
+const KNOWN = new Set([
+  'ttl',
+  'grace',
+  'methods',
+  'statuses',
+  'varyBy',
+  'tags',
+  'key',
+  'honorRequestCacheControl',
+  'maxEntryBytes',
+  'invalidateOnMutation',
+  'invalidateTags',
+])
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+function invalid(message: string, cause?: unknown): CacheError {
+  return new CacheError(errors.ERR_CACHE_INVALID_OPTION, message, cause === undefined ? undefined : { cause })
+}
+
+// Durations and sizes are options too: report them with the option code, keeping the cause.
+function duration(input: Duration, name: string): number {
+  try {
+    return parseDuration(input, name)
+  } catch (error) {
+    throw isCacheError(error) ? invalid(error.message, error) : error
+  }
+}
+
+function list<T>(value: unknown, name: string, check: (item: unknown) => item is T, what: string): T[] {
+  if (!Array.isArray(value) || !value.every(check)) throw invalid(`${name} must be an array of ${what}`)
+  return value
+}
+
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0
+const isHeaderName = (v: unknown): v is string => typeof v === 'string' && TOKEN.test(v)
+
+function tagSource<R>(value: unknown, name: string): ((req: R) => readonly string[]) | undefined {
+  if (value === undefined) return undefined
+  if (typeof value === 'function') return value as (req: R) => readonly string[]
+  const fixed = Object.freeze(list(value, name, isNonEmptyString, 'non-empty strings'))
+  return fixed.length === 0 ? undefined : () => fixed
+}
+
+/**
+ * Validates route options merged over `defaults` and precomputes what the hot path reads.
+ * `false` gives a disabled route (the adapter passes every request through).
+ *
+ * @throws {CacheError} `ERR_CACHE_INVALID_OPTION` on any invalid or unknown option.
+ */
+export function resolveRouteOptions<R = unknown>(
+  options: RouteCacheOptions<R> | false | undefined,
+  defaults: RouteCacheOptions<R> = {},
+): ResolvedRoute<R> {
+  if (options === false) return { ...resolveRouteOptions<R>({}, defaults), enabled: false }
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw invalid('Route cache options must be an object or false')
+  }
+  for (const source of [defaults, options ?? {}]) {
+    for (const name of Object.keys(source)) {
+      if (!KNOWN.has(name)) throw invalid(`Unknown response cache option ${JSON.stringify(name)}`)
+    }
+  }
+  const o: RouteCacheOptions<R> = { ...defaults, ...options }
+
+  const ttl = duration(o.ttl ?? '1m', 'ttl')
+  if (!(ttl > 0)) throw invalid('ttl must be a positive duration')
+  const grace = o.grace === undefined ? undefined : o.grace === false ? 0 : duration(o.grace, 'grace')
+
+  const methods = list(o.methods ?? ['GET', 'HEAD'], 'methods', isNonEmptyString, 'method names').map((m) =>
+    m.toUpperCase(),
+  )
+  for (const m of methods) {
+    if (m !== 'GET' && m !== 'HEAD' && m !== 'POST') {
+      throw invalid(`methods: ${m} responses are never cached (only GET, HEAD and opted-in POST)`)
+    }
+  }
+
+  const statuses = list(
+    o.statuses ?? [200],
+    'statuses',
+    Number.isInteger as (v: unknown) => v is number,
+    'integers',
+  )
+  for (const s of statuses) {
+    // 5xx are errors (never stored); 206 and 304 are not complete representations.
+    if (s < 100 || s >= 500 || s === 206 || s === 304)
+      throw invalid(`statuses: ${s} responses cannot be stored`)
+  }
+
+  const varyBy = o.varyBy ?? {}
+  if (typeof varyBy !== 'object' || varyBy === null) throw invalid('varyBy must be an object')
+  const varyHeaders = list(varyBy.headers ?? [], 'varyBy.headers', isHeaderName, 'header names').map((h) =>
+    h.toLowerCase(),
+  )
+  const varyCookies = list(varyBy.cookies ?? [], 'varyBy.cookies', isNonEmptyString, 'cookie names')
+  if (varyBy.user !== undefined && typeof varyBy.user !== 'function')
+    throw invalid('varyBy.user must be a function')
+  if (o.key !== undefined && typeof o.key !== 'function') throw invalid('key must be a function')
+
+  const maxEntryBytes = parseBytesOption(o.maxEntryBytes ?? '1MB')
+  for (const flag of ['honorRequestCacheControl', 'invalidateOnMutation'] as const) {
+    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') throw invalid(`${flag} must be a boolean`)
+  }
+
+  return Object.freeze({
+    enabled: true,
+    ttl,
+    grace,
+    get: methods.includes('GET'),
+    head: methods.includes('HEAD'),
+    post: methods.includes('POST'),
+    statuses: new Set(statuses),
+    varyHeaders: Object.freeze([...new Set(varyHeaders)].sort()),
+    varyCookies: Object.freeze([...new Set(varyCookies)].sort()),
+    user: varyBy.user,
+    authOptIn: varyBy.user !== undefined || varyHeaders.includes('authorization'),
+    cookieOptIn: varyBy.user !== undefined || varyCookies.length > 0 || varyHeaders.includes('cookie'),
+    tags: tagSource<R>(o.tags, 'tags'),
+    key: o.key,
+    honorRequestCacheControl: o.honorRequestCacheControl ?? false,
+    maxEntryBytes,
+    invalidateOnMutation: o.invalidateOnMutation ?? true,
+    invalidateTags: tagSource<R>(o.invalidateTags, 'invalidateTags'),
+  })
+}
+
+function parseBytesOption(input: ByteSize): number {
+  const bytes = parseBytes(input, 'maxEntryBytes')
+  if (!(bytes > 0) || !Number.isFinite(bytes)) throw invalid('maxEntryBytes must be a positive, finite size')
+  return bytes
+}

@@ -1,0 +1,58 @@
+import { bodyEtag } from './etag.js'
+import { headerText, replayableHeaders } from './headers.js'
+import type { CapturedResponse, ResponseVerdict } from './response-policy.js'
+import type { HttpCacheValue, StoredResponse, VariantIndex } from './types.js'
+
+/**
+ * The entry stored for a captured, storable response. Everything a replay needs is computed
+ * here, once: replayable headers with `etag` and `content-length` appended, and the etag (the
+ * origin's, or a strong hash of the body). The body is copied, so a buffer the app reuses
+ * cannot change a stored response.
+ */
+export function toStoredResponse(
+  response: CapturedResponse,
+  verdict: ResponseVerdict,
+  ttl: number,
+  now: number,
+): StoredResponse {
+  const body = Buffer.from(response.body)
+  const etag = headerText(verdict.headers.etag) ?? bodyEtag(body)
+  const headers = replayableHeaders(verdict.headers)
+  headers.push(['etag', etag], ['content-length', String(body.byteLength)])
+  return {
+    kind: 'response',
+    status: response.status,
+    headers,
+    body,
+    etag,
+    storedAt: now,
+    expiresAt: now + ttl,
+    public: verdict.cacheControl.public || verdict.cacheControl.sMaxAge !== undefined,
+  }
+}
+
+/** True for a value this layer stored as a response (values from L2 are checked, not trusted). */
+export function isStoredResponse(value: unknown): value is StoredResponse {
+  const v = value as StoredResponse | undefined
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.kind === 'response' &&
+    typeof v.status === 'number' &&
+    Array.isArray(v.headers) &&
+    v.body instanceof Uint8Array &&
+    typeof v.etag === 'string' &&
+    typeof v.storedAt === 'number'
+  )
+}
+
+/** True for a variant index. */
+export function isVariantIndex(value: unknown): value is VariantIndex {
+  const v = value as VariantIndex | undefined
+  return typeof v === 'object' && v !== null && v.kind === 'vary' && Array.isArray(v.vary)
+}
+
+/** True for any value of this layer. */
+export function isHttpCacheValue(value: unknown): value is HttpCacheValue {
+  return isStoredResponse(value) || isVariantIndex(value)
+}

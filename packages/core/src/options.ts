@@ -1,0 +1,185 @@
+import { type ByteSize, type Duration, parseBytes, parseDuration, parseOptionalDuration } from './duration.js'
+import { CacheError, errors } from './errors.js'
+import {
+  type MemoryOptions,
+  type ResolvedMemoryOptions,
+  resolveMemoryOptions,
+} from './stores/memory-options.js'
+import { type CacheStore, STORE_CONTRACT_VERSION } from './stores/store.js'
+import type { RemoteTierOptions } from './tiers/remote-tier.js'
+
+/** Options of {@link createCache}. Every option is validated at setup: a bad one throws `ERR_CACHE_INVALID_OPTION`. */
+export interface CacheOptions {
+  /**
+   * Root namespace, the prefix of every key (`'app'` gives keys `app:<key>`). Letters, digits, `_`, `-`, `.`.
+   * @default 'cache'
+   */
+  namespace?: string
+  /**
+   * Default time to live: ms or a duration string (`'10m'`); `'forever'` never expires.
+   * @default '5m'
+   */
+  ttl?: Duration
+  /**
+   * Random spread applied to every TTL, as a fraction: `0.1` gives ±10%, so a wave of entries
+   * written together does not expire together.
+   * @default 0
+   */
+  ttlJitter?: number
+  /**
+   * How long an expired entry is kept for stale serving (grace / stale-if-error, RFC 5861 §4).
+   * `false` or `0` disables it.
+   * @default false
+   */
+  grace?: Duration | false
+  /**
+   * Serve a stale entry (within grace) at once and refresh it in the background (RFC 5861 §3).
+   * @default false
+   */
+  staleWhileRevalidate?: boolean
+  /**
+   * Soft timeout of `getOrSet` loaders: past it, a stale value (within grace) is returned while
+   * the loader finishes in the background. Without a stale value the caller waits.
+   * @default undefined (wait for the loader)
+   */
+  timeout?: Duration
+  /** L1 memory tier bounds, or `false` for no L1. @default {} (10,000 entries, 64 MB) */
+  memory?: MemoryOptions | false
+  /** Optional L2 store shared by processes (RedisStore, KeyvStore) or any store of the contract. @default undefined */
+  store?: CacheStore
+  /**
+   * Compress encoded values larger than this before they reach the store.
+   * @default false
+   */
+  compressThreshold?: ByteSize | false
+  /**
+   * Invalidation bus between the processes sharing the store (Redis pub/sub for `RedisStore`):
+   * `delete`, `invalidateTags`, `clear` and overwriting `set` drop the L1 copies of every other
+   * process. Created when the store is shared and can make one.
+   * @default true
+   */
+  bus?: boolean
+  /**
+   * Cross-process stampede lease (stores that support it, e.g. `RedisStore`): one process loads
+   * a cold key while the others wait for its value. `false` disables it.
+   */
+  lease?:
+    | {
+        /** How long a lease lives: a crashed leader is replaced after this. @default '10s' */
+        ttl?: Duration
+        /** How long a waiter waits for the leader before running the loader itself. @default '10s' */
+        wait?: Duration
+      }
+    | false
+  /** Fault handling around the L2 store. */
+  remote?: {
+    /** Deadline of every L2 call. @default 250 */
+    timeout?: Duration
+    /** Consecutive L2 failures that open the circuit breaker. @default 5 */
+    breakerThreshold?: number
+    /** How long the breaker stays open before a probe. @default '2s' */
+    breakerResetAfter?: Duration
+  }
+}
+
+/** {@link CacheOptions} validated and resolved. */
+export interface ResolvedCacheOptions {
+  namespace: string
+  ttl: number
+  ttlJitter: number
+  grace: number
+  staleWhileRevalidate: boolean
+  timeout: number | undefined
+  memory: ResolvedMemoryOptions | undefined
+  store: CacheStore | undefined
+  compressThreshold: number | undefined
+  remote: RemoteTierOptions
+  bus: boolean
+  lease: { ttl: number; wait: number } | undefined
+}
+
+const NAME = /^[A-Za-z0-9_.-]+$/
+
+/** Throws unless `name` is a valid namespace segment (no `:` or `/`, which delimit namespaces). */
+export function assertNamespace(name: unknown): asserts name is string {
+  // Names starting with '__' are reserved for store internals (`__tag:`, `__kt:`, `__lease:`, `__bus:`).
+  if (typeof name !== 'string' || !NAME.test(name) || name.startsWith('__')) {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      `Invalid namespace ${JSON.stringify(name)}: use letters, digits, '_', '-' or '.', not starting with '__'`,
+    )
+  }
+}
+
+/** Validates `jitter` (a fraction in [0, 1)). */
+export function assertJitter(jitter: unknown): asserts jitter is number {
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter < 1)) {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      `ttlJitter must be a number in [0, 1), got ${String(jitter)}`,
+    )
+  }
+}
+
+/** Validates and resolves {@link CacheOptions}. */
+export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'createCache expects an options object')
+  }
+  const namespace = options.namespace ?? 'cache'
+  assertNamespace(namespace)
+  const ttlJitter = options.ttlJitter ?? 0
+  assertJitter(ttlJitter)
+  const store = options.store
+  if (store !== undefined) {
+    if (typeof store !== 'object' || store === null || typeof store.get !== 'function') {
+      throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'store must implement the CacheStore contract')
+    }
+    if (store.contractVersion !== STORE_CONTRACT_VERSION) {
+      throw new CacheError(
+        errors.ERR_CACHE_INVALID_OPTION,
+        `store ${store.name} implements contract v${String(store.contractVersion)}, this core needs v${STORE_CONTRACT_VERSION}`,
+      )
+    }
+  }
+  const threshold = options.remote?.breakerThreshold ?? 5
+  if (!Number.isInteger(threshold) || threshold < 1) {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      `remote.breakerThreshold must be a positive integer`,
+    )
+  }
+  const remoteTimeout = parseDuration(options.remote?.timeout ?? 250, 'remote.timeout')
+  if (!Number.isFinite(remoteTimeout) || remoteTimeout <= 0) {
+    throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'remote.timeout must be a finite positive duration')
+  }
+  return {
+    namespace,
+    ttl: parseDuration(options.ttl ?? '5m', 'ttl'),
+    ttlJitter,
+    grace: options.grace === false || options.grace === undefined ? 0 : parseDuration(options.grace, 'grace'),
+    staleWhileRevalidate: options.staleWhileRevalidate ?? false,
+    timeout: parseOptionalDuration(options.timeout, 'timeout'),
+    memory: options.memory === false ? undefined : resolveMemoryOptions(options.memory ?? {}),
+    store,
+    compressThreshold:
+      options.compressThreshold === undefined || options.compressThreshold === false
+        ? undefined
+        : parseBytes(options.compressThreshold, 'compressThreshold'),
+    bus: options.bus ?? true,
+    lease:
+      options.lease === false
+        ? undefined
+        : {
+            ttl: parseDuration(options.lease?.ttl ?? '10s', 'lease.ttl'),
+            wait: parseDuration(options.lease?.wait ?? '10s', 'lease.wait'),
+          },
+    remote: {
+      timeout: remoteTimeout,
+      breaker: {
+        threshold,
+        resetAfter: parseDuration(options.remote?.breakerResetAfter ?? '2s', 'remote.breakerResetAfter'),
+      },
+    },
+  }
+}

@@ -1,0 +1,136 @@
+import type { Keyv } from 'keyv'
+import { type CacheStore, STORE_CONTRACT_VERSION, type StoreCapabilities, type StoreWrite } from '../store.js'
+
+/** Options of {@link KeyvStore}. */
+export interface KeyvStoreOptions {
+  /**
+   * The backend is shared by several processes (a Keyv over Redis, Postgres...). Shared stores
+   * get the cross-process features of the core where the backend allows them.
+   * @default false
+   */
+  shared?: boolean
+  /**
+   * The backend survives a restart (SQLite, Postgres, a file...).
+   * @default false
+   */
+  persistent?: boolean
+}
+
+const TAG_PREFIX = '__tag:'
+
+/**
+ * Wraps any Keyv instance as a store (`@cache/core/keyv`). Values are stored as base64 text, so
+ * bytes survive every Keyv serializer and backend unchanged.
+ *
+ * Errors are surfaced, not turned into silent misses: the store turns on Keyv's
+ * `throwOnErrors`, so a failing backend rejects and the cache counts and emits the fault.
+ *
+ * Tags are kept as one index entry per tag (`__tag:<tag>` → keys), updated by read-modify-write:
+ * exact within one process; concurrent writers in several processes may race on the index.
+ */
+export class KeyvStore implements CacheStore {
+  /** @inheritdoc */
+  readonly name = 'keyv'
+  /** @inheritdoc */
+  readonly contractVersion = STORE_CONTRACT_VERSION
+  /** @inheritdoc */
+  readonly capabilities: StoreCapabilities
+  /** The wrapped Keyv instance. */
+  readonly keyv: Keyv
+  // Serialises tag-index updates within this process (read-modify-write must not interleave).
+  #tagQueue: Promise<unknown> = Promise.resolve()
+
+  constructor(keyv: Keyv, options: KeyvStoreOptions = {}) {
+    this.keyv = keyv
+    keyv.throwOnErrors = true
+    this.capabilities = { shared: options.shared ?? false, persistent: options.persistent ?? false }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return decode(await this.keyv.get<string>(key))
+  }
+
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return []
+    const values = (await this.keyv.getMany<string>([...keys])) as (string | undefined)[]
+    return values.map(decode)
+  }
+
+  async set(key: string, value: Uint8Array, ttl: number, tags: readonly string[] = []): Promise<void> {
+    if (tags.length > 0) await this.#indexTags(key, tags, ttl)
+    const ok = await this.keyv.set(key, encode(value), keyvTtl(ttl))
+    if (ok === false) throw new Error(`keyv: set of ${key} failed`)
+  }
+
+  async setMany(writes: readonly StoreWrite[]): Promise<void> {
+    for (const w of writes) await this.set(w.key, w.value, w.ttl, w.tags ?? [])
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.keyv.delete(key)
+  }
+
+  async invalidateTags(tags: readonly string[]): Promise<number> {
+    return this.#serial(async () => {
+      let removed = 0
+      for (const tag of tags) {
+        const keys = (await this.keyv.get<string[]>(TAG_PREFIX + tag)) ?? []
+        for (const key of keys) if (await this.keyv.delete(key)) removed++
+        await this.keyv.delete(TAG_PREFIX + tag)
+      }
+      return removed
+    })
+  }
+
+  async clear(prefix: string): Promise<number> {
+    const iterator = this.keyv.iterator
+    if (typeof iterator !== 'function') {
+      throw new Error('keyv: this backend has no iterator, so a namespace clear is not possible')
+    }
+    const doomed: string[] = []
+    for await (const [key] of iterator.call(this.keyv, this.keyv.namespace) as AsyncIterable<
+      [string, unknown]
+    >) {
+      if (typeof key === 'string' && key.startsWith(prefix)) doomed.push(key)
+    }
+    let removed = 0
+    for (const key of doomed) if (await this.keyv.delete(key)) removed++
+    return removed
+  }
+
+  async close(): Promise<void> {
+    await this.keyv.disconnect?.()
+  }
+
+  #indexTags(key: string, tags: readonly string[], ttl: number): Promise<void> {
+    return this.#serial(async () => {
+      for (const tag of tags) {
+        const indexKey = TAG_PREFIX + tag
+        const keys = new Set((await this.keyv.get<string[]>(indexKey)) ?? [])
+        keys.add(key)
+        // The index lives as long as its longest-lived member could (bounded for finite TTLs).
+        await this.keyv.set(indexKey, [...keys], Number.isFinite(ttl) ? Math.ceil(ttl) + 60_000 : undefined)
+      }
+    })
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#tagQueue.then(fn, fn)
+    this.#tagQueue = run.catch(() => {})
+    return run
+  }
+}
+
+function keyvTtl(ttl: number): number | undefined {
+  return Number.isFinite(ttl) ? Math.max(1, Math.ceil(ttl)) : undefined
+}
+
+function encode(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+}
+
+function decode(text: string | undefined | null): Uint8Array | undefined {
+  if (text === undefined || text === null) return undefined
+  if (typeof text !== 'string') throw new Error('keyv: stored value is not a cache entry')
+  return Buffer.from(text, 'base64')
+}

@@ -1,0 +1,57 @@
+import { type ByteSize, type Duration, parseBytes, parseOptionalDuration } from '../duration.js'
+import { CacheError, errors } from '../errors.js'
+
+/** Bounds of an in-process memory tier or store. */
+export interface MemoryOptions {
+  /**
+   * Most entries held; least recently used entries are evicted first.
+   * @default 10_000
+   */
+  maxEntries?: number
+  /**
+   * Most bytes held, keys plus encoded values (`'64MB'` or a number of bytes).
+   * @default '64MB'
+   */
+  maxBytes?: ByteSize
+  /**
+   * Largest single entry (key plus encoded value). A larger value is not stored, and any value
+   * stored earlier under that key is removed so a stale copy cannot outlive the write.
+   * @default maxBytes / 8
+   */
+  maxEntryBytes?: ByteSize
+  /**
+   * Longest time an entry stays in this process's memory tier, whatever its TTL. With a shared
+   * store this caps how long another process's invalidation can be missed while the
+   * invalidation bus is down.
+   * @default undefined (the entry's own TTL)
+   */
+  maxTtl?: Duration
+}
+
+/** {@link MemoryOptions} resolved to numbers. */
+export interface ResolvedMemoryOptions {
+  maxEntries: number
+  maxBytes: number
+  maxEntryBytes: number
+  maxTtl: number
+}
+
+/** Validates and resolves {@link MemoryOptions}; throws `ERR_CACHE_INVALID_OPTION` at setup. */
+export function resolveMemoryOptions(options: MemoryOptions = {}): ResolvedMemoryOptions {
+  const maxEntries = options.maxEntries ?? 10_000
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      `memory.maxEntries must be a positive integer, got ${maxEntries}`,
+    )
+  }
+  const maxBytes = parseBytes(options.maxBytes ?? '64MB', 'memory.maxBytes')
+  const maxEntryBytes = Math.min(
+    maxBytes,
+    options.maxEntryBytes === undefined
+      ? Math.max(1, Math.floor(maxBytes / 8))
+      : parseBytes(options.maxEntryBytes, 'memory.maxEntryBytes'),
+  )
+  const maxTtl = parseOptionalDuration(options.maxTtl, 'memory.maxTtl') ?? Number.POSITIVE_INFINITY
+  return { maxEntries, maxBytes, maxEntryBytes, maxTtl }
+}

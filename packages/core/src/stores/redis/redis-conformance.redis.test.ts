@@ -1,0 +1,32 @@
+import {
+  describeStoreConformance,
+  type RedisClusterHandle,
+  startRedisCluster,
+  useRedis,
+} from '@cache/test-utils'
+import { afterAll, beforeAll, describe } from 'vitest'
+import { RedisStore } from './redis-store.js'
+
+const redis = useRedis()
+
+describeStoreConformance('RedisStore (standalone)', async () => {
+  const store = new RedisStore({ url: redis.url })
+  await store.ready()
+  return { store, prefix: redis.prefix }
+})
+
+describe('on a real 3-master Redis Cluster', () => {
+  let cluster: RedisClusterHandle
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ masters: 3 })
+  }, 60_000)
+  afterAll(async () => {
+    await cluster?.stop()
+  })
+
+  describeStoreConformance('RedisStore (cluster)', async () => {
+    const store = new RedisStore({ cluster: { nodes: [...cluster.nodes] } })
+    await store.ready(10_000)
+    return { store, prefix: 'conf:' }
+  })
+})

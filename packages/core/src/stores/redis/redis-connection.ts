@@ -1,0 +1,84 @@
+import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis'
+import { CacheError, errors } from '../../errors.js'
+
+/** How a {@link RedisStore} reaches Redis: one of `url` (optionally completed by `redis`), `redis`, `cluster` or `client`. */
+export interface RedisConnectionOptions {
+  /** `redis://[user:pass@]host:port/db` or `rediss://...` (TLS). */
+  url?: string
+  /** ioredis options: host/port, `username`/`password` (ACL), `tls`, `sentinels` + `name` (Sentinel). */
+  redis?: RedisOptions
+  /** Redis Cluster startup nodes and options. */
+  cluster?: { nodes: ClusterNode[]; options?: ClusterOptions }
+  /** An existing ioredis client or cluster. The store never closes a client it did not create. */
+  client?: Redis | Cluster
+  /**
+   * ioredis `commandTimeout` for clients the store creates: a command unanswered after this
+   * long is rejected and removed from ioredis's queue (the cache's own deadline is shorter).
+   * @default 1000
+   */
+  commandTimeout?: number
+}
+
+/**
+ * Defaults for clients the store creates. No offline queue: while Redis is away a command fails
+ * at once (the tier guard turns that into a miss) instead of piling up in memory and replaying
+ * stale writes after reconnection. Reconnection is automatic with capped backoff.
+ */
+function safeDefaults(commandTimeout: number): RedisOptions {
+  return {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout,
+    connectTimeout: 2000,
+    enableAutoPipelining: true,
+    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 5), 1000),
+    lazyConnect: false,
+  }
+}
+
+/** Creates (or adopts) the client; `owned` says whether the store must close it. */
+export function connectRedis(options: RedisConnectionOptions): { client: Redis | Cluster; owned: boolean } {
+  const given = ['url', 'cluster', 'client', ...(options.url === undefined ? ['redis'] : [])].filter(
+    (k) => options[k as keyof RedisConnectionOptions] !== undefined,
+  )
+  if (given.length !== 1) {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      `RedisStore needs exactly one of url, redis, cluster or client (got ${given.length === 0 ? 'none' : given.join(', ')})`,
+    )
+  }
+  const defaults = safeDefaults(options.commandTimeout ?? 1000)
+  if (options.client !== undefined) return { client: options.client, owned: false }
+  if (options.cluster !== undefined) {
+    const { nodes, options: clusterOptions } = options.cluster
+    const client = new Cluster(nodes, {
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      clusterRetryStrategy: defaults.retryStrategy,
+      ...clusterOptions,
+      redisOptions: { ...defaults, ...clusterOptions?.redisOptions },
+    })
+    return { client, owned: true }
+  }
+  if (options.url !== undefined) {
+    let parsed: URL
+    try {
+      parsed = new URL(options.url)
+    } catch (cause) {
+      throw new CacheError(
+        errors.ERR_CACHE_INVALID_OPTION,
+        `Invalid Redis URL ${JSON.stringify(options.url)}`,
+        { cause },
+      )
+    }
+    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+      throw new CacheError(
+        errors.ERR_CACHE_INVALID_OPTION,
+        `Redis URL must start with redis:// or rediss:// (got ${parsed.protocol}//)`,
+      )
+    }
+    // `redis` options may complete a URL (TLS CA, timeouts).
+    return { client: new Redis(options.url, { ...defaults, ...options.redis }), owned: true }
+  }
+  return { client: new Redis({ ...defaults, ...options.redis }), owned: true }
+}

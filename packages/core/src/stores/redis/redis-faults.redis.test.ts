@@ -1,0 +1,162 @@
+import { findFreePort, type RedisServerHandle, startPrivateRedis, startRedis } from '@cache/test-utils'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Cache } from '../../cache.js'
+import { createCache } from '../../create-cache.js'
+import { RedisStore } from './redis-store.js'
+
+// Every call must finish within the deadline plus a generous margin for a loaded 2-core machine.
+const DEADLINE = 200
+const BOUND = DEADLINE * 2 + 800
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+function cacheOn(
+  url: string,
+  extra: Parameters<typeof createCache>[0] = {},
+): { cache: Cache; store: RedisStore } {
+  const store = new RedisStore({ url })
+  const cache = createCache({
+    namespace: 'f',
+    store,
+    remote: { timeout: DEADLINE, breakerThreshold: 3, breakerResetAfter: 300 },
+    ...extra,
+  })
+  cleanups.push(() => cache.close())
+  return { cache, store }
+}
+
+async function server(config?: Record<string, string | number>): Promise<RedisServerHandle> {
+  const s = await startPrivateRedis(config ? { config } : undefined)
+  cleanups.push(() => s.stop())
+  return s
+}
+
+/** Runs `fn`, asserting it completes within the bound, and returns its value. */
+async function timed<T>(fn: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  const value = await fn()
+  expect(performance.now() - started).toBeLessThan(BOUND)
+  return value
+}
+
+async function until(check: () => Promise<boolean>, ms = 5000) {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('not recovered in time')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+describe('Redis faults: calls complete within deadline + margin with correct values', () => {
+  it('Redis down at start, then up: no process restart needed', async () => {
+    const port = await findFreePort()
+    const { cache, store } = cacheOn(`redis://127.0.0.1:${port}`, { memory: false })
+    let loads = 0
+    for (let i = 0; i < 5; i++)
+      expect(await timed(() => cache.getOrSet('k', () => `v${++loads}`))).toBe(`v${loads}`)
+    expect(cache.stats().errors).toBeGreaterThan(0)
+    const s = await startRedis({ port })
+    cleanups.push(() => s.stop())
+    await until(async () => store.client.status === 'ready')
+    await new Promise((r) => setTimeout(r, 350)) // let the breaker's reset time pass
+    await until(async () => {
+      await cache.set('after', 'up')
+      return (await s.client().get('f:after')) !== null
+    })
+    expect(await timed(() => cache.get('after'))).toBe('up')
+  })
+
+  it('Redis killed in the middle of a load', async () => {
+    const s = await server()
+    const { cache, store } = cacheOn(s.url)
+    await store.ready()
+    const value = await timed(() =>
+      cache.getOrSet('k', async () => {
+        await s.kill()
+        return 'computed'
+      }),
+    )
+    expect(value).toBe('computed')
+    // served from L1 while Redis is dead
+    expect(await timed(() => cache.getOrSet('k', () => 'again'))).toBe('computed')
+    expect(await timed(() => cache.getOrSet('other', () => 'fresh'))).toBe('fresh')
+    expect(cache.stats().tiers.remote?.errors).toBeGreaterThan(0)
+  })
+
+  it('Redis restarted: the store recovers by itself', async () => {
+    const s = await server()
+    const { cache, store } = cacheOn(s.url, { memory: false })
+    await store.ready()
+    await cache.set('k', 'before')
+    await s.restart() // a fresh, empty server on the same port
+    expect(await timed(() => cache.getOrSet('k', () => 'reloaded'))).toBe('reloaded')
+    await until(async () => store.client.status === 'ready')
+    await new Promise((r) => setTimeout(r, 350))
+    await until(async () => {
+      await cache.set('k2', 'v')
+      return (await s.client().get('f:k2')) !== null
+    })
+    expect(await timed(() => cache.get('k2'))).toBe('v')
+    expect(cache.stats().tiers.remote?.breaker).toBe('closed')
+  })
+
+  it('Redis paused (CLIENT PAUSE): each call is cut at the deadline', async () => {
+    const s = await server()
+    const { cache, store } = cacheOn(s.url, { memory: false })
+    await store.ready()
+    await cache.set('k', 'cached')
+    await s.pause(3000)
+    expect(await timed(() => cache.get('k'))).toBeUndefined()
+    expect(await timed(() => cache.getOrSet('k2', () => 'loader'))).toBe('loader')
+    expect(cache.stats().errors).toBeGreaterThanOrEqual(2)
+  })
+
+  it('Redis with a wrong password: every call answers from the loader, fast', async () => {
+    const s = await server({ requirepass: 'right' })
+    const { cache } = cacheOn(`redis://:wrong@127.0.0.1:${s.port}`)
+    for (let i = 0; i < 5; i++) expect(await timed(() => cache.getOrSet(`k${i}`, () => i))).toBe(i)
+    expect(await timed(() => cache.getOrSet('k1', () => 'not called'))).toBe(1) // L1 still works
+    expect(cache.stats().errors).toBeGreaterThan(0)
+  })
+
+  it('Redis flushed by someone else: entries are misses and reload', async () => {
+    const s = await server()
+    const { cache, store } = cacheOn(s.url, { memory: false })
+    await store.ready()
+    await cache.set('k', 'v1')
+    await s.flushall()
+    expect(await timed(() => cache.getOrSet('k', () => 'v2'))).toBe('v2')
+    expect(await cache.get('k')).toBe('v2')
+    expect(cache.stats().errors).toBe(0)
+  })
+
+  it('Redis evicting under maxmemory: values stay correct', async () => {
+    const s = await server({ maxmemory: '2mb', 'maxmemory-policy': 'allkeys-lru' })
+    const { cache, store } = cacheOn(s.url, { memory: false })
+    await store.ready()
+    const big = (i: number) => `${i}:${'x'.repeat(10_000)}`
+    for (let i = 0; i < 500; i++) await cache.set(`k${i}`, big(i))
+    const info = await s.client().info('stats')
+    expect(Number(/evicted_keys:(\d+)/.exec(info)?.[1])).toBeGreaterThan(0)
+    for (let i = 0; i < 500; i += 25)
+      expect(await timed(() => cache.getOrSet(`k${i}`, () => big(i)))).toBe(big(i))
+    expect(cache.stats().errors).toBe(0)
+  })
+
+  it('the breaker stops calling a dead Redis, then probes it again', async () => {
+    const s = await server()
+    const { cache, store } = cacheOn(s.url, { memory: false })
+    await store.ready()
+    await s.kill()
+    for (let i = 0; i < 5; i++) await cache.get(`k${i}`)
+    expect(cache.stats().tiers.remote?.breaker).toBe('open')
+    await s.restart()
+    await until(async () => store.client.status === 'ready')
+    await new Promise((r) => setTimeout(r, 350))
+    await cache.get('probe')
+    expect(cache.stats().tiers.remote?.breaker).toBe('closed')
+  })
+})

@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto'
+import type { Cluster, Redis } from 'ioredis'
+import { RedisBus } from '../../bus/redis-bus.js'
+import { CacheError, errors } from '../../errors.js'
+import { type CacheStore, STORE_CONTRACT_VERSION, type StoreCapabilities, type StoreWrite } from '../store.js'
+import { connectRedis, type RedisConnectionOptions } from './redis-connection.js'
+import { type RedisServerInfo, readServerInfo } from './redis-info.js'
+import { boundedKey, escapeGlob } from './redis-keys.js'
+import { INVALIDATE_TAGS, RELEASE_LEASE, SET_TAGGED } from './redis-scripts.js'
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions extends RedisConnectionOptions {
+  /**
+   * Prefix of every Redis key this store writes, before the cache namespace.
+   * @default ''
+   */
+  keyPrefix?: string
+}
+
+type Client = Redis | Cluster
+type ScriptClient = Client & {
+  cacheSetTagged(...args: (string | Buffer | Uint8Array)[]): Promise<number>
+  cacheInvalidateTags(...args: string[]): Promise<number>
+  cacheReleaseLease(key: string, token: string): Promise<number>
+}
+
+/**
+ * The Redis store (`@cache/core/redis`), through ioredis: standalone, TLS (`rediss://`),
+ * AUTH/ACL, Sentinel and Cluster. Values travel as Buffers. `getMany` is one MGET, `setMany`
+ * one pipeline; tags are written atomically with their entry by a Lua script (standalone and
+ * Sentinel); clears use SCAN + UNLINK, never KEYS.
+ */
+export class RedisStore implements CacheStore {
+  /** @inheritdoc */
+  readonly name = 'redis'
+  /** @inheritdoc */
+  readonly contractVersion = STORE_CONTRACT_VERSION
+  /** @inheritdoc */
+  readonly capabilities: StoreCapabilities = { shared: true, persistent: true }
+  /** The ioredis client (or cluster) in use. */
+  readonly client: Client
+  readonly #owned: boolean
+  readonly #prefix: string
+  readonly #cluster: boolean
+  readonly #buses = new Set<RedisBus>()
+  #closed = false
+
+  constructor(options: RedisStoreOptions) {
+    const { client, owned } = connectRedis(options)
+    this.client = client
+    this.#owned = owned
+    this.#prefix = options.keyPrefix ?? ''
+    this.#cluster = (client as Cluster).isCluster === true
+    // A connection error is reported through the failing calls; an unhandled 'error' event would crash the process.
+    if (owned) client.on('error', () => {})
+    const c = client as ScriptClient
+    if (typeof c.cacheSetTagged !== 'function') {
+      client.defineCommand('cacheSetTagged', { lua: SET_TAGGED })
+      client.defineCommand('cacheInvalidateTags', { lua: INVALIDATE_TAGS })
+      client.defineCommand('cacheReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE })
+    }
+  }
+
+  /** True for a Redis Cluster client. */
+  get isCluster(): boolean {
+    return this.#cluster
+  }
+
+  /** Resolves once the client is connected and ready (rejects after `timeout` ms). */
+  async ready(timeout = 5000): Promise<void> {
+    if (this.client.status === 'ready') return
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.client.off('ready', onReady)
+        reject(new CacheError(errors.ERR_CACHE_TIMEOUT, `redis: not ready after ${timeout} ms`))
+      }, timeout)
+      const onReady = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.client.once('ready', onReady)
+    })
+  }
+
+  /** The Redis key for a cache key (bounded length). */
+  redisKey(key: string): string {
+    return boundedKey(this.#prefix, key)
+  }
+
+  #tagKey(tag: string): string {
+    return boundedKey(`${this.#prefix}__tag:`, tag)
+  }
+
+  /** The set of tag keys an entry carries now (`__kt:` + its Redis key); invalidation checks it. */
+  #entryTagsKey(rkey: string): string {
+    return `__kt:${rkey}`
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return (await this.client.getBuffer(this.redisKey(key))) ?? undefined
+  }
+
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return []
+    const rkeys = keys.map((k) => this.redisKey(k))
+    // A cluster spreads keys over slots, and MGET needs one slot: auto-pipelining still sends one batch per node.
+    const values = this.#cluster
+      ? await Promise.all(rkeys.map((k) => this.client.getBuffer(k)))
+      : await (this.client as Redis).mgetBuffer(...rkeys)
+    return values.map((v) => v ?? undefined)
+  }
+
+  async set(key: string, value: Uint8Array, ttl: number, tags: readonly string[] = []): Promise<void> {
+    await this.#write(this.client, key, value, ttl, tags)
+  }
+
+  async setMany(writes: readonly StoreWrite[]): Promise<void> {
+    if (writes.length === 0) return
+    if (this.#cluster) {
+      await Promise.all(writes.map((w) => this.#write(this.client, w.key, w.value, w.ttl, w.tags ?? [])))
+      return
+    }
+    const pipeline = (this.client as Redis).pipeline()
+    for (const w of writes)
+      void this.#write(pipeline as unknown as Client, w.key, w.value, w.ttl, w.tags ?? [])
+    const results = await pipeline.exec()
+    const failed = results?.find(([error]) => error !== null)
+    if (failed) throw failed[0]
+  }
+
+  #write(
+    target: Client,
+    key: string,
+    value: Uint8Array,
+    ttl: number,
+    tags: readonly string[],
+  ): Promise<unknown> {
+    const rkey = this.redisKey(key)
+    const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+    const px = Number.isFinite(ttl) ? String(Math.max(1, Math.ceil(ttl))) : ''
+    const ktKey = this.#entryTagsKey(rkey)
+    if (tags.length === 0) {
+      // The entry no longer carries the tags of an earlier write: forget them, so invalidating
+      // those tags spares it. Until the UNLINK lands an invalidation may still remove it, which
+      // is the safe direction (a miss, never a stale hit).
+      const written = px === '' ? target.set(rkey, buf) : target.set(rkey, buf, 'PX', px)
+      const forgotten = target.unlink(ktKey)
+      return Promise.all([written, forgotten])
+    }
+    const tagKeys = tags.map((t) => this.#tagKey(t))
+    if (!this.#cluster) {
+      return (target as ScriptClient).cacheSetTagged(
+        String(2 + tagKeys.length),
+        rkey,
+        ktKey,
+        ...tagKeys,
+        buf,
+        px,
+      )
+    }
+    // Cluster: the entry and its tag sets live in different slots, so one script cannot cover
+    // them. The tag sets are written first: a key that exists is always findable by its tags.
+    return (async () => {
+      await Promise.all(
+        tagKeys.map(async (tk) => {
+          await target.sadd(tk, rkey)
+          if (px === '') await target.persist(tk)
+          else {
+            await target.pexpire(tk, px, 'NX')
+            await target.pexpire(tk, px, 'GT')
+          }
+        }),
+      )
+      await target.unlink(ktKey)
+      await target.sadd(ktKey, ...tagKeys)
+      if (px !== '') await target.pexpire(ktKey, px)
+      await (px === '' ? target.set(rkey, buf) : target.set(rkey, buf, 'PX', px))
+    })()
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.client.unlink(this.redisKey(key))) > 0
+  }
+
+  async invalidateTags(tags: readonly string[]): Promise<number> {
+    if (tags.length === 0) return 0
+    const tagKeys = tags.map((t) => this.#tagKey(t))
+    if (!this.#cluster)
+      return (this.client as ScriptClient).cacheInvalidateTags(String(tagKeys.length), ...tagKeys)
+    const doomed = new Set<string>()
+    for (const tk of tagKeys) {
+      const members = await this.client.smembers(tk)
+      const current = await Promise.all(members.map((m) => this.client.sismember(this.#entryTagsKey(m), tk)))
+      members.forEach((m, i) => {
+        if (current[i] === 1) doomed.add(m)
+      })
+    }
+    const counts = await Promise.all([...doomed].map((m) => this.client.unlink(m)))
+    await Promise.all([...doomed].map((m) => this.client.unlink(this.#entryTagsKey(m))))
+    await Promise.all(tagKeys.map((tk) => this.client.unlink(tk)))
+    return counts.reduce((a, b) => a + b, 0)
+  }
+
+  async clear(prefix: string): Promise<number> {
+    const match = `${escapeGlob(this.#prefix + prefix)}*`
+    let removed = 0
+    for (const node of this.#nodes()) {
+      let cursor = '0'
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000)
+        cursor = next
+        if (keys.length > 0) {
+          const counts = this.#cluster
+            ? await Promise.all(keys.map((k) => this.client.unlink(k)))
+            : [await node.unlink(...keys)]
+          removed += counts.reduce((a, b) => a + b, 0)
+        }
+      } while (cursor !== '0')
+    }
+    return removed
+  }
+
+  /** Counts keys under `prefix` with SCAN (sampled over the whole keyspace, never KEYS). */
+  async count(prefix: string): Promise<number> {
+    const match = `${escapeGlob(this.#prefix + prefix)}*`
+    let n = 0
+    for (const node of this.#nodes()) {
+      let cursor = '0'
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000)
+        cursor = next
+        n += keys.length
+      } while (cursor !== '0')
+    }
+    return n
+  }
+
+  /** Server facts: version, uptime, memory used, connected clients (summed over cluster masters). */
+  async serverInfo(): Promise<RedisServerInfo> {
+    return readServerInfo(this.#nodes())
+  }
+
+  /**
+   * Tries to take the stampede lease of `key` for `ttl` ms (SET NX PX). Returns the token to
+   * release it with, or `undefined` when another process holds it.
+   */
+  async acquireLease(key: string, ttl: number): Promise<string | undefined> {
+    const token = randomBytes(12).toString('base64url')
+    const ok = await this.client.set(this.#leaseKey(key), token, 'PX', Math.max(1, Math.ceil(ttl)), 'NX')
+    return ok === 'OK' ? token : undefined
+  }
+
+  /** True while some process holds the lease of `key`. */
+  async leaseHeld(key: string): Promise<boolean> {
+    return (await this.client.exists(this.#leaseKey(key))) === 1
+  }
+
+  /** Releases a lease taken with {@link acquireLease}, only if it is still ours. */
+  async releaseLease(key: string, token: string): Promise<void> {
+    await (this.client as ScriptClient).cacheReleaseLease(this.#leaseKey(key), token)
+  }
+
+  #leaseKey(key: string): string {
+    return boundedKey(`${this.#prefix}__lease:`, key)
+  }
+
+  /** An invalidation bus on `channel`, over its own subscriber connection. Closed with the store. */
+  createBus(channel: string): RedisBus {
+    const bus = new RedisBus(this.client, `${this.#prefix}__bus:${channel}`)
+    this.#buses.add(bus)
+    return bus
+  }
+
+  #nodes(): Redis[] {
+    return this.#cluster ? (this.client as Cluster).nodes('master') : [this.client as Redis]
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await Promise.all([...this.#buses].map((b) => b.close()))
+    if (!this.#owned) return
+    const ended = new Promise((r) => this.client.once('end', r))
+    try {
+      await Promise.race([this.client.quit(), new Promise((r) => setTimeout(r, 500).unref())])
+    } catch {
+      // quit fails on a connection that is already gone; disconnect below is enough.
+    }
+    this.client.disconnect()
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 500).unref())])
+  }
+}

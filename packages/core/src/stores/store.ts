@@ -1,0 +1,79 @@
+import type { InvalidationBus } from '../bus/invalidation-bus.js'
+
+/**
+ * The store contract (internal, versioned). A store moves bytes: the core owns the envelope
+ * (value, createdAt, expiresAt, staleUntil, tags, codec version) and hands stores opaque bytes.
+ * Stores never serialise and never swallow errors: a failing call rejects, and the tier guard
+ * decides what to do with it (ARCHITECTURE section 2).
+ */
+export const STORE_CONTRACT_VERSION = 1 as const
+
+/** One write for {@link CacheStore.setMany}. */
+export interface StoreWrite {
+  /** Full (namespaced) key. */
+  key: string
+  /** Encoded entry bytes. */
+  value: Uint8Array
+  /** Physical lifetime in ms (TTL plus grace); `Infinity` keeps the entry until evicted or deleted. */
+  ttl: number
+  /** Tags the entry carries; the store indexes them for {@link CacheStore.invalidateTags}. */
+  tags?: readonly string[]
+}
+
+/** What a store can do beyond the required methods. */
+export interface StoreCapabilities {
+  /** The store is shared between processes (Redis, a database): the core then uses the bus and the lease. */
+  shared: boolean
+  /** The store survives a process restart. */
+  persistent: boolean
+}
+
+/** The contract every store implements; one conformance suite checks every implementation. */
+export interface CacheStore {
+  /** Short name for stats and errors, e.g. `'memory'`, `'redis'`. */
+  readonly name: string
+  /** Contract version this store implements; the core refuses other versions. */
+  readonly contractVersion: typeof STORE_CONTRACT_VERSION
+  /** Capability flags. */
+  readonly capabilities: StoreCapabilities
+  /** Bytes stored under `key`, or `undefined`. */
+  get(key: string): Promise<Uint8Array | undefined>
+  /** Bytes for each key, in order; one round trip where the store allows it. */
+  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>
+  /** Stores bytes under `key` for `ttl` ms, indexing `tags` with the entry. */
+  set(key: string, value: Uint8Array, ttl: number, tags?: readonly string[]): Promise<void>
+  /** Stores many entries; one round trip where the store allows it. */
+  setMany(writes: readonly StoreWrite[]): Promise<void>
+  /** Removes `key`; true when something was removed. */
+  delete(key: string): Promise<boolean>
+  /** Removes every key that carries one of `tags`; resolves to how many were removed. */
+  invalidateTags(tags: readonly string[]): Promise<number>
+  /** Removes every key that starts with `prefix` (a namespace, `'app:'`); resolves to how many were removed. */
+  clear(prefix: string): Promise<number>
+  /** Releases what the store created (connections, timers). Idempotent. */
+  close(): Promise<void>
+}
+
+/** Optional: a store shared by processes can hand out stampede leases (`RedisStore` does). */
+export interface LeaseCapableStore extends CacheStore {
+  /** Takes the lease of `key` for `ttl` ms; the token to release it with, or `undefined` if another holder has it. */
+  acquireLease(key: string, ttl: number): Promise<string | undefined>
+  /** Releases a lease if the token still owns it. */
+  releaseLease(key: string, token: string): Promise<void>
+}
+
+/** Optional: a shared store can open an invalidation bus (`RedisStore` does, over pub/sub). */
+export interface BusCapableStore extends CacheStore {
+  /** Opens a bus on `channel`; the store closes it when it closes. */
+  createBus(channel: string): InvalidationBus
+}
+
+/** True when `store` supports leases. */
+export function canLease(store: CacheStore): store is LeaseCapableStore {
+  return typeof (store as Partial<LeaseCapableStore>).acquireLease === 'function'
+}
+
+/** True when `store` can open a bus. */
+export function canBus(store: CacheStore): store is BusCapableStore {
+  return typeof (store as Partial<BusCapableStore>).createBus === 'function'
+}

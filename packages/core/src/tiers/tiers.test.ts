@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ChaosStore } from '../../test/chaos-store.js'
+import { createCache } from '../create-cache.js'
+import { MemoryStore } from '../stores/memory-store.js'
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+function twoProcesses(options: Parameters<typeof createCache>[0] = {}) {
+  const shared = new MemoryStore()
+  const chaos = new ChaosStore(shared)
+  const a = createCache({ namespace: 'app', ...options, store: chaos })
+  const b = createCache({ namespace: 'app', ...options, store: chaos })
+  return { shared, chaos, a, b }
+}
+
+describe('L1 + L2', () => {
+  it('an L2 hit fills L1 with the remaining TTL', async () => {
+    vi.useFakeTimers()
+    const { a, b, chaos } = twoProcesses({ ttl: 10_000 })
+    await a.set('k', 'v')
+    vi.advanceTimersByTime(4000)
+    expect(await b.get('k')).toBe('v')
+    expect(b.stats().tiers.remote?.hits).toBe(1)
+    const callsAfterFill = chaos.calls
+    expect(await b.get('k')).toBe('v')
+    expect(chaos.calls).toBe(callsAfterFill) // served from L1
+    vi.advanceTimersByTime(6000)
+    chaos.mode = 'fail' // L1 must have expired with the original deadline, not 10 s after the fill
+    expect(await b.get('k')).toBeUndefined()
+  })
+
+  it('writes and deletes go through both tiers', async () => {
+    const { a, b, shared } = twoProcesses()
+    await a.set('k', 1, { tags: ['t'] })
+    expect(shared.usage.entries).toBe(1)
+    expect(await b.get('k')).toBe(1)
+    await a.delete('k')
+    expect(shared.usage.entries).toBe(0)
+    await a.set('k2', 2, { tags: ['t'] })
+    await a.invalidateTags(['t'])
+    expect(await b.getMany(['k2'])).toEqual([undefined])
+    await a.setMany([{ key: 'm', value: 'many' }])
+    expect(await b.getMany(['m', 'zz'])).toEqual(['many', undefined])
+    await a.clear()
+    expect(shared.usage.entries).toBe(0)
+  })
+
+  it('getOrSet finds the value another process stored and does not load', async () => {
+    const { a, b } = twoProcesses()
+    await a.getOrSet('k', () => 'from a')
+    let calls = 0
+    expect(await b.getOrSet('k', () => ++calls)).toBe('from a')
+    expect(calls).toBe(0)
+  })
+
+  it('corrupted L2 bytes are a miss plus an error event, never a crash', async () => {
+    const { a, b, chaos } = twoProcesses()
+    const events: string[] = []
+    b.on('error', (e) => events.push(`${e.operation}:${(e.error as { code?: string }).code}`))
+    await a.set('k', { some: 'value' })
+    chaos.mode = 'corrupt'
+    expect(await b.get('k')).toBeUndefined()
+    expect(await b.getMany(['k'])).toEqual([undefined])
+    expect(await b.getOrSet('k', () => 'reloaded')).toBe('reloaded')
+    expect(events).toContain('decode:ERR_CACHE_DECODE')
+    expect(b.stats().errors).toBeGreaterThanOrEqual(3)
+  })
+
+  it('an L2 that fails is counted and emitted; getOrSet answers from the loader', async () => {
+    const { a, chaos } = twoProcesses()
+    const codes: string[] = []
+    a.on('error', (e) => codes.push((e.error as { code?: string }).code ?? ''))
+    chaos.mode = 'fail'
+    expect(await a.getOrSet('k', () => 'computed')).toBe('computed')
+    await a.set('x', 1)
+    expect(await a.delete('zz')).toBe(false)
+    expect(codes.every((c) => c === 'ERR_CACHE_STORE')).toBe(true)
+    expect(codes.length).toBeGreaterThanOrEqual(3)
+    expect(a.stats().tiers.remote?.errors).toBe(codes.length)
+  })
+
+  it('an L2 that hangs is cut at the deadline', async () => {
+    const { a, chaos } = twoProcesses({ remote: { timeout: 50 } })
+    chaos.mode = 'hang'
+    const started = performance.now()
+    expect(await a.getOrSet('k', () => 'computed')).toBe('computed')
+    // generous margin: deadline of 50 ms for the read and 50 ms for the write
+    expect(performance.now() - started).toBeLessThan(2000)
+    expect(a.stats().errors).toBe(2)
+  })
+
+  it('the circuit breaker stops calling a dead store, then probes it again', async () => {
+    vi.useFakeTimers()
+    const { a, chaos } = twoProcesses({ remote: { breakerThreshold: 3, breakerResetAfter: 1000 } })
+    chaos.mode = 'fail'
+    for (let i = 0; i < 3; i++) await a.get(`k${i}`)
+    expect(a.stats().tiers.remote?.breaker).toBe('open')
+    const calls = chaos.calls
+    for (let i = 0; i < 10; i++) await a.get(`k${i}`)
+    expect(chaos.calls).toBe(calls)
+    chaos.mode = 'ok'
+    vi.advanceTimersByTime(1000)
+    await a.get('probe')
+    expect(chaos.calls).toBe(calls + 1)
+    expect(a.stats().tiers.remote?.breaker).toBe('closed')
+  })
+
+  it('memory.maxTtl caps how long L1 keeps an entry', async () => {
+    vi.useFakeTimers()
+    const { a, b, chaos } = twoProcesses({ ttl: '1h', memory: { maxTtl: 1000 } })
+    await a.set('k', 'v')
+    expect(await b.get('k')).toBe('v')
+    vi.advanceTimersByTime(1001)
+    const calls = chaos.calls
+    expect(await b.get('k')).toBe('v')
+    expect(chaos.calls).toBe(calls + 1) // re-read from L2 once L1's capped copy expired
+  })
+})

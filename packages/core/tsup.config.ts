@@ -1,0 +1,7 @@
+import { publicPackageBuild } from '../../tsup.shared'
+
+export default publicPackageBuild({
+  index: 'src/index.ts',
+  redis: 'src/redis.ts',
+  keyv: 'src/keyv.ts',
+})

@@ -1,0 +1,12 @@
+export * from './redis/index.js'
+export { REDIS_URL_KEY } from './redis/redis-url-key.js'
+export { type RedisSource, type RedisTestContext, useRedis } from './redis/use-redis.js'
+export {
+  describeStoreConformance,
+  runStoreConformanceCheck,
+  type StoreConformanceCheck,
+  type StoreConformanceContext,
+  type StoreConformanceFactory,
+  type StoreConformanceFixture,
+  storeConformanceChecks,
+} from './store-conformance.js'

@@ -1,0 +1,282 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { formatMessage } from 'publint/utils'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/**
+ * Packaging check of the four public packages, from their built `dist/` (turbo builds them before
+ * this package's tests; see this package's turbo.json): publint and attw must find no errors, and
+ * the packed tarballs, unpacked into a bare node_modules (no registry, no workspace links), must
+ * load from a plain CommonJS and a plain ESM consumer with the expected exports.
+ */
+
+const run = promisify(execFile)
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+const require = createRequire(import.meta.url)
+
+type ExportKind = 'function' | 'object' | 'string'
+
+interface PublicPackage {
+  name: string
+  dir: string
+  /** Export names a consumer must see, with their `typeof`. Extend as the packages grow. */
+  exports: Record<string, ExportKind>
+  /** Names that must never be exported. */
+  forbidden?: string[]
+  /** Subpath entries (loaded with their optional peers installed) and the exports they must have. */
+  subpaths?: Record<string, Record<string, ExportKind>>
+}
+
+const packages: PublicPackage[] = [
+  {
+    name: '@cache/core',
+    dir: 'packages/core',
+    exports: {
+      CORE_VERSION: 'string',
+      createCache: 'function',
+      hashKey: 'function',
+      isCacheError: 'function',
+      errors: 'object',
+    },
+    subpaths: {
+      '@cache/core/redis': { RedisStore: 'function' },
+      '@cache/core/keyv': { KeyvStore: 'function' },
+    },
+  },
+  // The adapters are shells for now; add `responseCache` / `responseCachePlugin` /
+  // `ResponseCacheModule`, `CacheResponse`, `NoCache`, `InvalidateTags` here as they land.
+  { name: '@cache/express', dir: 'packages/express', exports: { CORE_VERSION: 'string' } },
+  { name: '@cache/fastify', dir: 'packages/fastify', exports: { CORE_VERSION: 'string' } },
+  {
+    name: '@cache/nestjs',
+    dir: 'packages/nestjs',
+    exports: { CORE_VERSION: 'string' },
+    // ARCHITECTURE section 5: the names @nestjs/cache-manager uses stay theirs.
+    forbidden: ['CacheModule', 'CacheInterceptor', 'CacheKey', 'CacheTTL'],
+  },
+]
+
+interface PackageJson {
+  name: string
+  dependencies?: Record<string, string>
+  peerDependencies?: Record<string, string>
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>
+}
+
+let work = ''
+let consumer = ''
+const tarballs = new Map<string, string>()
+
+async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T
+}
+
+/** Runs `node file` in the consumer dir and parses the JSON it prints. */
+async function runConsumer(file: string): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, [file], { cwd: consumer }).catch((error) => {
+    throw new Error(`${file} failed:\n${error.stderr || error.message}`)
+  })
+  return JSON.parse(stdout) as Record<string, unknown>
+}
+
+/** Links a dependency from the repo's node_modules into the consumer (no network install). */
+async function linkFromRepo(dependency: string): Promise<boolean> {
+  const source = join(root, 'node_modules', dependency)
+  const target = join(consumer, 'node_modules', dependency)
+  if (!existsSync(source) || existsSync(target)) return existsSync(target)
+  await mkdir(dirname(target), { recursive: true })
+  await symlink(source, target, 'dir')
+  return true
+}
+
+/** Links the non-@cache dependencies of every unpacked package; optional peers only when asked. */
+async function linkDependencies(withOptionalPeers: boolean): Promise<string[]> {
+  const missing: string[] = []
+  for (const pkg of packages) {
+    const manifest = await readJson<PackageJson>(join(consumer, 'node_modules', pkg.name, 'package.json'))
+    const optional = (name: string) => manifest.peerDependenciesMeta?.[name]?.optional === true
+    const wanted = [
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}).filter((name) => withOptionalPeers || !optional(name)),
+    ].filter((name) => !name.startsWith('@cache/'))
+    for (const name of wanted) if (!(await linkFromRepo(name))) missing.push(`${pkg.name} -> ${name}`)
+  }
+  return missing
+}
+
+beforeAll(async () => {
+  const unbuilt = packages.filter((pkg) => !existsSync(join(root, pkg.dir, 'dist')))
+  if (unbuilt.length > 0) {
+    throw new Error(
+      `not built: ${unbuilt.map((pkg) => pkg.name).join(', ')}; run \`npx turbo run build\` first ` +
+        '(turbo does it before this package\u2019s tests)',
+    )
+  }
+  work = await mkdtemp(join(tmpdir(), 'cache-packaging-'))
+  consumer = join(work, 'consumer')
+  await mkdir(join(consumer, 'node_modules'), { recursive: true })
+  await Promise.all(
+    packages.map(async (pkg) => {
+      // --ignore-scripts: pack exactly what turbo built, with no prepack rebuild racing other tasks.
+      const { stdout } = await run(
+        'npm',
+        ['pack', '--json', '--ignore-scripts', '--pack-destination', work],
+        {
+          cwd: join(root, pkg.dir),
+        },
+      )
+      const [packed] = JSON.parse(stdout) as { filename: string }[]
+      const tarball = join(work, packed!.filename)
+      tarballs.set(pkg.name, tarball)
+      const target = join(consumer, 'node_modules', pkg.name)
+      await mkdir(target, { recursive: true })
+      await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'])
+    }),
+  )
+  await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
+}, 180_000)
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true })
+})
+
+describe.concurrent.each(packages)('$name', (pkg) => {
+  it('passes publint with no errors', async () => {
+    const { publint } = await import('publint')
+    // The tarball we ship, not the folder: exactly the files a user gets.
+    const bytes = await readFile(tarballs.get(pkg.name)!)
+    const tarball = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+    const { messages, pkg: manifest } = await publint({ pack: { tarball }, level: 'warning' })
+    const errors = messages.filter((message) => message.type === 'error')
+    expect(errors.map((message) => formatMessage(message, manifest) ?? message.code)).toEqual([])
+  })
+
+  it('passes @arethetypeswrong/cli (ESM and CJS types resolve in node10, node16 and bundlers)', async () => {
+    const attw = join(dirname(require.resolve('@arethetypeswrong/cli/package.json')), 'dist/index.js')
+    // --no-definitely-typed: no registry lookups for @types packages; the tarball is what we ship.
+    const args = [attw, tarballs.get(pkg.name)!, '--format', 'json', '--no-definitely-typed']
+    const result = await run(process.execPath, args, { cwd: work, maxBuffer: 64 * 1024 * 1024 }).catch(
+      (error: { stdout?: string; stderr?: string }) => error,
+    )
+    const report = JSON.parse(result.stdout || '{}') as {
+      analysis?: {
+        types?: unknown
+        problems?: { kind: string; entrypoint?: string; resolutionKind?: string }[]
+      }
+    }
+    expect(report.analysis, result.stderr).toBeDefined()
+    expect(report.analysis?.types, 'the package ships types').toBeTruthy()
+    // node10 problems on subpaths are fixed with `typesVersions` in the package.json (TypeScript's
+    // default resolution for `module: commonjs`, so common in Nest apps).
+    expect(report.analysis?.problems ?? [], 'attw problems (https://arethetypeswrong.github.io)').toEqual([])
+  })
+})
+
+describe('plain consumers of the packed tarballs', () => {
+  const names = packages.map((pkg) => pkg.name)
+  type Report = Record<string, { file: string; exports: Record<string, string> }>
+
+  beforeAll(async () => {
+    expect(await linkDependencies(false), 'dependencies missing from the repo node_modules').toEqual([])
+    await writeFile(
+      join(consumer, 'consumer.cjs'),
+      `const names = ${JSON.stringify(names)}
+const out = {}
+for (const name of names) {
+  const mod = require(name)
+  out[name] = {
+    file: require.resolve(name),
+    exports: Object.fromEntries(Object.keys(mod).map((key) => [key, typeof mod[key]])),
+  }
+}
+// The root entries must not load a store client (ioredis and keyv are optional peers).
+out.loadedPeers = Object.keys(require.cache).filter((file) => /[\\\\/]node_modules[\\\\/](ioredis|keyv)[\\\\/]/.test(file))
+console.log(JSON.stringify(out))
+`,
+    )
+    const core = packages[0]!
+    await writeFile(
+      join(consumer, 'consumer.mjs'),
+      // Static named imports: a missing export is a link error before any code runs.
+      `import { ${Object.keys(core.exports).join(', ')} } from '@cache/core'
+void [${Object.keys(core.exports).join(', ')}]
+const names = ${JSON.stringify(names)}
+const out = {}
+for (const name of names) {
+  const mod = await import(name)
+  out[name] = {
+    file: import.meta.resolve(name),
+    exports: Object.fromEntries(Object.keys(mod).map((key) => [key, typeof mod[key]])),
+  }
+}
+console.log(JSON.stringify(out))
+`,
+    )
+  })
+
+  function expectExports(seen: Record<string, string>, pkg: PublicPackage, flavour: string) {
+    for (const [name, kind] of Object.entries(pkg.exports)) {
+      expect(seen[name], `${flavour} ${pkg.name} export ${name}`).toBe(kind)
+    }
+    for (const name of pkg.forbidden ?? []) expect(seen, `${flavour} ${pkg.name}`).not.toHaveProperty(name)
+  }
+
+  it('CommonJS: require() loads every package from its .cjs build, without optional peers', async () => {
+    const out = (await runConsumer('consumer.cjs')) as Report & { loadedPeers?: unknown }
+    for (const pkg of packages) {
+      expect(out[pkg.name]!.file, pkg.name).toMatch(/[\\/]dist[\\/][^\\/]+\.cjs$/)
+      expectExports(out[pkg.name]!.exports, pkg, 'CJS')
+    }
+    expect(out.loadedPeers).toEqual([])
+  })
+
+  it('ESM: import loads every package from its ESM build, with named imports', async () => {
+    const out = (await runConsumer('consumer.mjs')) as Report
+    for (const pkg of packages) {
+      expect(out[pkg.name]!.file, pkg.name).toMatch(/\/dist\/[^/]+\.js$/)
+      // A namespace with a `default` export would mean the CJS build was picked.
+      expect(out[pkg.name]!.exports, pkg.name).not.toHaveProperty('default')
+      expectExports(out[pkg.name]!.exports, pkg, 'ESM')
+    }
+  })
+
+  it('CommonJS and ESM builds export the same names', async () => {
+    const [cjs, esm] = (await Promise.all([
+      runConsumer('consumer.cjs'),
+      runConsumer('consumer.mjs'),
+    ])) as Report[]
+    for (const name of names) {
+      expect(Object.keys(cjs![name]!.exports).sort(), name).toEqual(Object.keys(esm![name]!.exports).sort())
+    }
+  })
+
+  // Last: it installs the optional peers into the consumer.
+  it('subpath entries load in both formats once their optional peers are installed', async () => {
+    expect(await linkDependencies(true), 'dependencies missing from the repo node_modules').toEqual([])
+    const subpaths = packages.flatMap((pkg) => Object.entries(pkg.subpaths ?? {}))
+    const specifiers = JSON.stringify(subpaths.map(([specifier]) => specifier))
+    const collect = 'Object.fromEntries(Object.keys(mod).map((key) => [key, typeof mod[key]]))'
+    await writeFile(
+      join(consumer, 'subpaths.cjs'),
+      `const out = {}\nfor (const name of ${specifiers}) { const mod = require(name); out[name] = ${collect} }\nconsole.log(JSON.stringify(out))\n`,
+    )
+    await writeFile(
+      join(consumer, 'subpaths.mjs'),
+      `const out = {}\nfor (const name of ${specifiers}) { const mod = await import(name); out[name] = ${collect} }\nconsole.log(JSON.stringify(out))\n`,
+    )
+    for (const file of ['subpaths.cjs', 'subpaths.mjs']) {
+      const out = (await runConsumer(file)) as Record<string, Record<string, string>>
+      for (const [specifier, expected] of subpaths) {
+        for (const [name, kind] of Object.entries(expected)) {
+          expect(out[specifier]?.[name], `${file}: ${specifier} export ${name}`).toBe(kind)
+        }
+      }
+    }
+  })
+})
