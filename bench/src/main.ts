@@ -1,6 +1,11 @@
 import { coreBench } from './core-bench.js'
+import { redisBench } from './redis-bench.js'
 
 // Benchmarks stay out of `npm test` and CI (speed is never asserted in tests).
+// `npm run bench` runs every part; `npm run bench -- core` (or redis) runs one.
 const only = process.argv[2]
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
 console.log(`# cache-toolkit benchmarks — Node ${process.version}, ${new Date().toISOString()}`)
-if (!only || only === 'core') await coreBench({ rounds: Number(process.env.BENCH_ROUNDS ?? 15) })
+if (!only || only === 'core') await coreBench({ rounds })
+if (!only || only === 'redis') await redisBench({ rounds: Math.min(rounds, 9) })
+process.exit(0)

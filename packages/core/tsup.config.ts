@@ -4,4 +4,5 @@ export default publicPackageBuild({
   index: 'src/index.ts',
   redis: 'src/redis.ts',
   keyv: 'src/keyv.ts',
+  http: 'src/http.ts',
 })

@@ -43,6 +43,7 @@ export class CacheCore {
   readonly leaseStore: LeaseCapableStore | undefined
   /** Callbacks waiting for news of a key (a lease waiter sleeping until the leader writes). */
   readonly keyWaiters = new Map<string, Set<() => void>>()
+  readonly #remoteReads = new Map<string, Promise<CacheEntry | undefined>>()
   closed = false
 
   constructor(options: ResolvedCacheOptions) {
@@ -176,24 +177,60 @@ export class CacheCore {
   }
 
   /**
-   * Reads `key` from L2 and decodes it. Faults and undecodable bytes become `undefined` plus an
-   * `error` event (a corrupted entry is a miss, never a crash). A servable entry fills L1 with
-   * its remaining lifetime.
+   * Reads `key` from L2 and decodes it. Concurrent reads of one key share one Redis call and one
+   * decode. Faults and undecodable bytes become `undefined` plus an `error` event (a corrupted
+   * entry is a miss, never a crash). A servable entry fills L1 with its remaining lifetime,
+   * unless an invalidation ran while the read was in flight.
    */
   async readRemote(key: string, now: number): Promise<CacheEntry | undefined> {
-    const l2 = this.l2!
-    let bytes: Uint8Array | undefined
-    try {
-      bytes = await l2.call('get', (s) => s.get(key))
-    } catch (error) {
-      this.fault(error, 'get', key, 'remote')
+    let read = this.#remoteReads.get(key)
+    if (read === undefined) {
+      read = this.#readRemoteOnce(key)
+      this.#remoteReads.set(key, read)
+    }
+    const entry = await read
+    const c = this.counters.remote
+    if (entry === undefined || entry.staleUntil <= now) {
+      c.misses++
       return undefined
     }
-    return this.acceptRemote(key, bytes, now)
+    c.hits++
+    return entry
   }
 
-  /** Decodes bytes read from L2, counts the tier hit or miss and fills L1. */
-  acceptRemote(key: string, bytes: Uint8Array | undefined, now: number): CacheEntry | undefined {
+  async #readRemoteOnce(key: string): Promise<CacheEntry | undefined> {
+    const epoch = this.flights.epoch
+    try {
+      let bytes: Uint8Array | undefined
+      try {
+        bytes = await this.l2!.call('get', (s) => s.get(key))
+      } catch (error) {
+        this.fault(error, 'get', key, 'remote')
+        return undefined
+      }
+      if (bytes === undefined) return undefined
+      let entry: CacheEntry
+      try {
+        entry = decodeEntry(bytes)
+      } catch (error) {
+        this.fault(error, 'decode', key, 'remote')
+        return undefined
+      }
+      if (entry.staleUntil > Date.now() && epoch === this.flights.epoch)
+        this.l1?.set(key, entry, bytes.byteLength)
+      return entry
+    } finally {
+      this.#remoteReads.delete(key)
+    }
+  }
+
+  /** Decodes bytes read from L2 (by `getMany`), counts the tier hit or miss and fills L1. */
+  acceptRemote(
+    key: string,
+    bytes: Uint8Array | undefined,
+    now: number,
+    epoch: number,
+  ): CacheEntry | undefined {
     const c = this.counters.remote
     if (bytes === undefined) {
       c.misses++
@@ -211,7 +248,7 @@ export class CacheCore {
       return undefined
     }
     c.hits++
-    this.l1?.set(key, entry, bytes.byteLength)
+    if (epoch === this.flights.epoch) this.l1?.set(key, entry, bytes.byteLength)
     return entry
   }
 
@@ -225,9 +262,9 @@ export class CacheCore {
     }
   }
 
-  /** Records a fresh hit. */
-  hit(key: string, tier: TierName): void {
-    this.counters.hits++
+  /** Records a fresh hit (`count: false` when the caller already counted it). */
+  hit(key: string, tier: TierName, count = true): void {
+    if (count) this.counters.hits++
     if (this.emitter.has('hit')) this.emitter.emit('hit', { key, tier })
   }
 

@@ -1,3 +1,4 @@
+import { type CacheInspection, clearMatching, inspectCache } from './cache-admin.js'
 import type { CacheCore, WriteOptions } from './cache-core.js'
 import type { CacheEntry } from './entry/entry.js'
 import { CacheError, errors } from './errors.js'
@@ -6,6 +7,7 @@ import { type GetOrSetOptions, getOrSetSlow, type Loader } from './get-or-set.js
 import { hashKey } from './keys/index.js'
 import { assertNamespace } from './options.js'
 import type { CacheStats } from './stats.js'
+import type { LruNode } from './stores/lru-map.js'
 
 /** A cache key: a string is used as is; anything else is hashed with `hashKey` (canonical, order-independent). */
 export type CacheKey = string | unknown
@@ -35,12 +37,15 @@ export class Cache {
   readonly #core: CacheCore
   readonly #path: string
   readonly #prefix: string
+  /** This namespace's L1 index: hits look up the caller's key string as is (see LruMap). */
+  readonly #space: Map<string, LruNode<CacheEntry>> | undefined
 
   /** @internal Use {@link createCache}. */
   constructor(core: CacheCore, path: string) {
     this.#core = core
     this.#path = path
     this.#prefix = `${path}:`
+    this.#space = core.l1?.space(path)
   }
 
   /** Full namespace path of this cache, e.g. `'app/users'`. */
@@ -57,18 +62,20 @@ export class Cache {
   async get<T = unknown>(key: CacheKey): Promise<T | undefined> {
     const core = this.#core
     if (core.closed) core.assertOpen()
-    const full = typeof key === 'string' ? this.#prefix + key : this.fullKey(key)
+    const local = typeof key === 'string' ? key : hashKey(key)
     const now = Date.now()
     const l1 = core.l1
     if (l1 !== undefined) {
-      const entry = l1.get(full, now)
+      const entry = l1.lookup(this.#space!, local, now)
       if (entry !== undefined && entry.expiresAt > now) {
         core.counters.memory.hits++
-        core.hit(full, 'memory')
+        core.counters.hits++
+        if (core.emitter.has('hit')) core.hit(this.#prefix + local, 'memory', false)
         return entry.value as T
       }
       core.counters.memory.misses++
     }
+    const full = this.#prefix + local
     if (core.l2 !== undefined) {
       const entry = await core.readRemote(full, now)
       if (entry !== undefined && entry.expiresAt > Date.now()) {
@@ -90,22 +97,24 @@ export class Cache {
   async getOrSet<T>(key: CacheKey, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
     const core = this.#core
     if (core.closed) core.assertOpen()
-    const full = typeof key === 'string' ? this.#prefix + key : this.fullKey(key)
+    const local = typeof key === 'string' ? key : hashKey(key)
     const now = Date.now()
     const l1 = core.l1
     let stale: CacheEntry | undefined
     if (l1 !== undefined) {
-      const entry = l1.get(full, now)
+      const entry = l1.lookup(this.#space!, local, now)
       if (entry !== undefined) {
         if (entry.expiresAt > now) {
           core.counters.memory.hits++
-          core.hit(full, 'memory')
+          core.counters.hits++
+          if (core.emitter.has('hit')) core.hit(this.#prefix + local, 'memory', false)
           return entry.value as T
         }
         stale = entry
       }
       core.counters.memory.misses++
     }
+    const full = this.#prefix + local
     if (typeof loader !== 'function') {
       throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'getOrSet needs a loader function')
     }
@@ -147,6 +156,7 @@ export class Cache {
     })
     if (missing.length > 0 && core.l2 !== undefined) {
       let found: (Uint8Array | undefined)[] | undefined
+      const epoch = core.flights.epoch
       try {
         found = await core.l2.call('getMany', (s) => s.getMany(missing.map((i) => fulls[i]!)))
       } catch (error) {
@@ -156,7 +166,7 @@ export class Cache {
         const later = Date.now()
         const still: number[] = []
         missing.forEach((i, j) => {
-          const entry = core.acceptRemote(fulls[i]!, found[j], later)
+          const entry = core.acceptRemote(fulls[i]!, found[j], later, epoch)
           if (entry !== undefined && entry.expiresAt > later) {
             core.hit(fulls[i]!, 'remote')
             out[i] = entry.value as T
@@ -266,6 +276,45 @@ export class Cache {
       await core.publish({ kind: 'clear', prefixes })
     }
     if (core.emitter.has('clear')) core.emitter.emit('clear', { namespace: this.#path })
+  }
+
+  /**
+   * Fills the cache before traffic arrives (a new deployment, after a flush): writes `entries`
+   * in batches of `batchSize` through `setMany` (one L2 round trip per batch). Resolves to how
+   * many were written.
+   */
+  async prewarm<T = unknown>(
+    entries: Iterable<SetManyItem<T>> | AsyncIterable<SetManyItem<T>>,
+    { batchSize = 500 }: { batchSize?: number } = {},
+  ): Promise<number> {
+    this.#core.assertOpen()
+    let batch: SetManyItem<T>[] = []
+    let written = 0
+    for await (const item of entries as AsyncIterable<SetManyItem<T>>) {
+      batch.push(item)
+      if (batch.length >= batchSize) {
+        await this.setMany(batch)
+        written += batch.length
+        batch = []
+      }
+    }
+    if (batch.length > 0) await this.setMany(batch)
+    return written + batch.length
+  }
+
+  /**
+   * Counters plus what the store knows (entries in this namespace, memory used, server version
+   * and uptime, connected clients), in one call.
+   */
+  async inspect(): Promise<CacheInspection> {
+    this.#core.assertOpen()
+    return inspectCache(this.#core, this.#path, [this.#prefix, `${this.#path}/`], this.stats())
+  }
+
+  /** Removes the keys of this namespace matching a glob (`'user:*'`), in both tiers. */
+  async clearMatching(pattern: string): Promise<number> {
+    this.#core.assertOpen()
+    return clearMatching(this.#core, this.#prefix, pattern)
   }
 
   /** A child cache whose keys live under this one's namespace; it shares tiers, counters and listeners. */

@@ -2,6 +2,7 @@
 export const CORE_VERSION = '0.1.0'
 
 export { Cache, type CacheKey, type SetManyItem, type WrapOptions } from './cache.js'
+export type { CacheInspection } from './cache-admin.js'
 export type { WriteOptions } from './cache-core.js'
 export { createCache } from './create-cache.js'
 export { type ByteSize, type Duration, parseBytes, parseDuration } from './duration.js'

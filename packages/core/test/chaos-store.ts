@@ -13,6 +13,10 @@ export class ChaosStore implements CacheStore {
   readonly capabilities
   mode: ChaosMode = 'ok'
   calls = 0
+  /** When set, every call waits for it before reaching the inner store. */
+  gate: Promise<void> | undefined
+  /** When set, every call waits for it after the inner store answered (a slow reply). */
+  holdReplies: Promise<void> | undefined
   readonly #inner: CacheStore
 
   constructor(inner: CacheStore) {
@@ -24,7 +28,11 @@ export class ChaosStore implements CacheStore {
     this.calls++
     if (this.mode === 'fail') throw new Error('chaos: connection refused')
     if (this.mode === 'hang') return new Promise<T>(() => {})
-    return fn()
+    if (this.gate) await this.gate
+    const hold = this.holdReplies
+    const result = await fn()
+    if (hold) await hold
+    return result
   }
 
   #corrupt(bytes: Uint8Array | undefined): Uint8Array | undefined {

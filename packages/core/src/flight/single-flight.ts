@@ -20,6 +20,11 @@ export interface Flight<T = unknown> {
  */
 export class SingleFlight {
   readonly #flights = new Map<string, Flight>()
+  /**
+   * Bumped by every invalidation. A remote read that started before a bump must not fill L1:
+   * it may carry the value that was just invalidated.
+   */
+  epoch = 0
 
   /** The flight for `key`, if one is running. */
   get<T>(key: string): Flight<T> | undefined {
@@ -51,6 +56,7 @@ export class SingleFlight {
 
   /** Marks the flight of `key` invalidated and detaches it so later callers start afresh. */
   invalidateKey(key: string): void {
+    this.epoch++
     const flight = this.#flights.get(key)
     if (flight === undefined) return
     flight.invalidated = true
@@ -59,6 +65,7 @@ export class SingleFlight {
 
   /** Invalidates every flight whose result would carry one of `tags`. */
   invalidateTags(tags: readonly string[]): void {
+    this.epoch++
     if (this.#flights.size === 0) return
     const set = new Set(tags)
     for (const flight of [...this.#flights.values()]) {
@@ -68,6 +75,7 @@ export class SingleFlight {
 
   /** Invalidates every flight whose key starts with one of `prefixes`. */
   invalidatePrefixes(prefixes: readonly string[]): void {
+    this.epoch++
     for (const flight of [...this.#flights.values()]) {
       if (prefixes.some((p) => flight.key.startsWith(p))) this.invalidateKey(flight.key)
     }

@@ -29,7 +29,7 @@ class NotStored extends Error {
     super('response not stored')
   }
 
-  shareableWith(ctx: ReadContext): boolean {
+  shareableWith<R>(ctx: ReadContext<R>): boolean {
     const verdict = this.verdict
     if (this.response === undefined || verdict === undefined || !verdict.shareable) return false
     if (verdict.vary.length === 0) return true
@@ -55,15 +55,15 @@ type Step = { decision: HttpDecision } | { index: VariantIndex }
  * from `cache.getOrSet`). A response with `Vary` is stored as a variant index under the primary
  * key and one entry per variant (RFC 9111 §4.1).
  */
-export async function cachedRead(ctx: ReadContext): Promise<HttpDecision> {
+export async function cachedRead<R>(ctx: ReadContext<R>): Promise<HttpDecision> {
   const first = await step(ctx, ctx.primary, undefined, 0)
   if ('decision' in first) return first.decision
   const second = await step(ctx, variantKey(ctx.primary, first.index.vary, ctx.req.headers), first.index, 0)
   return 'decision' in second ? second.decision : runAlone(ctx)
 }
 
-async function step(
-  ctx: ReadContext,
+async function step<R>(
+  ctx: ReadContext<R>,
   key: string,
   index: VariantIndex | undefined,
   attempt: number,
@@ -105,8 +105,8 @@ function label(stored: StoredResponse): XCacheStatus {
   return stored.expiresAt > Date.now() ? 'HIT' : 'STALE'
 }
 
-async function load(
-  ctx: ReadContext,
+async function load<R>(
+  ctx: ReadContext<R>,
   key: string,
   index: VariantIndex | undefined,
   own: Own,
@@ -160,7 +160,7 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Runs this request's handler outside any flight, writing directly; nothing is stored. */
-function runAlone(ctx: ReadContext): Promise<HttpDecision> {
+function runAlone<R>(ctx: ReadContext<R>): Promise<HttpDecision> {
   return passthrough(ctx.produce, 'MISS')
 }
 
@@ -168,7 +168,7 @@ function runAlone(ctx: ReadContext): Promise<HttpDecision> {
  * A request whose honoured `Cache-Control: no-cache` (or `max-age=0`) asks for a fresh response
  * (RFC 9111 §5.2.1.4): the handler runs and a storable result replaces the entry.
  */
-export async function refreshRead(ctx: ReadContext): Promise<HttpDecision> {
+export async function refreshRead<R>(ctx: ReadContext<R>): Promise<HttpDecision> {
   const produced = await ctx.produce(captureMode(ctx.route))
   if (produced.kind !== 'captured') return DONE
   const verdict = assessResponse(produced, ctx.route)
@@ -188,8 +188,8 @@ export async function refreshRead(ctx: ReadContext): Promise<HttpDecision> {
  * stores anything for GET), and requests with credentials the key ignores, which only a
  * `public` / `s-maxage` response may answer (RFC 9111 §3.5). A miss runs the handler directly.
  */
-export async function lookupOnly(
-  ctx: ReadContext,
+export async function lookupOnly<R>(
+  ctx: ReadContext<R>,
   publicOnly: boolean,
   miss: XCacheStatus,
 ): Promise<HttpDecision> {

@@ -70,7 +70,7 @@ function once(produce: Produce): Produce {
 }
 
 /** The mode for a response the core may store: captured, conditionals hidden from the handler. */
-export function captureMode(route: ResolvedRoute): ProduceMode {
+export function captureMode(route: Pick<ResolvedRoute, 'maxEntryBytes'>): ProduceMode {
   return { capture: true, xCache: 'MISS', maxBytes: route.maxEntryBytes, hideConditionalHeaders: true }
 }
 
@@ -81,7 +81,7 @@ export async function passthrough(produce: Produce, xCache: XCacheStatus | undef
 }
 
 /** Replays a stored response to this request (304 when its `If-None-Match` matches). */
-export function serve(ctx: ReadContext, stored: StoredResponse, xCache: XCacheStatus): HttpDecision {
+export function serve<R>(ctx: ReadContext<R>, stored: StoredResponse, xCache: XCacheStatus): HttpDecision {
   const method = ctx.req.method
   return replayStored(stored, xCache, ctx.ifNoneMatch, method === 'GET' || method === 'HEAD', Date.now())
 }

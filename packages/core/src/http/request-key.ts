@@ -17,7 +17,10 @@ export type Credentials = 'none' | 'opted-in' | 'foreign'
  * ignores, so it may only be answered by a stored response marked `public` or `s-maxage`
  * (RFC 9111 §3.5) and never stores or joins a flight.
  */
-export function credentialsOf(headers: RequestHeaders, route: ResolvedRoute): Credentials {
+export function credentialsOf(
+  headers: RequestHeaders,
+  route: Pick<ResolvedRoute, 'authOptIn' | 'cookieOptIn'>,
+): Credentials {
   const auth = headers.authorization !== undefined
   const cookie = headers.cookie !== undefined
   if (!auth && !cookie) return 'none'

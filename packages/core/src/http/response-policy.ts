@@ -41,7 +41,10 @@ export interface ResponseVerdict {
  * we do not revalidate, so a response that must be revalidated is not stored), it has no
  * `Vary: *` (§4.1: no request can match it), and its body is complete and within `maxEntryBytes`.
  */
-export function assessResponse(response: CapturedResponse, route: ResolvedRoute): ResponseVerdict {
+export function assessResponse(
+  response: CapturedResponse,
+  route: Pick<ResolvedRoute, 'statuses' | 'maxEntryBytes'>,
+): ResponseVerdict {
   const headers = lowerCaseHeaders(response.headers)
   const cacheControl = parseCacheControl(headers['cache-control'])
   const vary = varyNames(headers.vary)

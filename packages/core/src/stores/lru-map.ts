@@ -1,10 +1,21 @@
 /** A node of the recency list; `prev` is more recent, `next` is older. */
-interface LruNode<V> {
-  key: string
+export interface LruNode<V> {
+  /** Full key. */
+  readonly key: string
+  /** Key within its space (after the first `:`), the key of the space's index. */
+  readonly local: string
+  /** The index of the node's space. */
+  readonly space: Map<string, LruNode<V>>
   value: V
   size: number
   prev: LruNode<V> | undefined
   next: LruNode<V> | undefined
+}
+
+/** Splits a full key at its first `:` into the space (namespace) and the local key. */
+function split(key: string): [string, string] {
+  const i = key.indexOf(':')
+  return i < 0 ? ['', key] : [key.slice(0, i), key.slice(i + 1)]
 }
 
 /** Limits of an {@link LruMap}. */
@@ -21,7 +32,11 @@ export interface LruLimits {
  * `Infinity` never reach `setTimeout` and never raise `TimeoutOverflowWarning`.
  */
 export class LruMap<V> {
-  readonly #map = new Map<string, LruNode<V>>()
+  // Indexed per space (namespace) by local key, so a hot-path lookup uses the caller's own key
+  // string (its hash is cached by V8) instead of a freshly concatenated `namespace:key`, which
+  // would be hashed anew on every call (about 100 ns of a 200 ns hit).
+  readonly #spaces = new Map<string, Map<string, LruNode<V>>>()
+  #size = 0
   #head: LruNode<V> | undefined
   #tail: LruNode<V> | undefined
   #bytes = 0
@@ -35,7 +50,30 @@ export class LruMap<V> {
 
   /** Number of entries held. */
   get size(): number {
-    return this.#map.size
+    return this.#size
+  }
+
+  /**
+   * The index of a space (the part of full keys before the first `:`), for callers that look
+   * up many keys of one namespace: `space.get(localKey)` then {@link touch}.
+   */
+  space(name: string): Map<string, LruNode<V>> {
+    let space = this.#spaces.get(name)
+    if (space === undefined) this.#spaces.set(name, (space = new Map()))
+    return space
+  }
+
+  /** Marks a node found through {@link space} as most recently used. */
+  touch(node: LruNode<V>): void {
+    if (node !== this.#head) {
+      this.#unlink(node)
+      this.#pushFront(node)
+    }
+  }
+
+  #node(key: string): LruNode<V> | undefined {
+    const [space, local] = split(key)
+    return this.#spaces.get(space)?.get(local)
   }
 
   /** Sum of the sizes of the entries held. */
@@ -45,23 +83,20 @@ export class LruMap<V> {
 
   /** Value under `key`, marking it most recently used. */
   get(key: string): V | undefined {
-    const node = this.#map.get(key)
+    const node = this.#node(key)
     if (node === undefined) return undefined
-    if (node !== this.#head) {
-      this.#unlink(node)
-      this.#pushFront(node)
-    }
+    this.touch(node)
     return node.value
   }
 
   /** Value under `key` without touching recency. */
   peek(key: string): V | undefined {
-    return this.#map.get(key)?.value
+    return this.#node(key)?.value
   }
 
   /** True when `key` is held. */
   has(key: string): boolean {
-    return this.#map.has(key)
+    return this.#node(key) !== undefined
   }
 
   /**
@@ -69,16 +104,19 @@ export class LruMap<V> {
    * than `maxBytes` is not stored and removes any previous value under `key`; returns false then.
    */
   set(key: string, value: V, size: number): boolean {
-    const existing = this.#map.get(key)
+    const [spaceName, local] = split(key)
+    const space = this.space(spaceName)
+    const existing = space.get(local)
     if (existing !== undefined) this.#remove(existing, true)
     if (size > this.#limits.maxBytes) return false
-    const node: LruNode<V> = { key, value, size, prev: undefined, next: undefined }
-    this.#map.set(key, node)
+    const node: LruNode<V> = { key, local, space, value, size, prev: undefined, next: undefined }
+    space.set(local, node)
+    this.#size++
     this.#pushFront(node)
     this.#bytes += size
     while (
       this.#tail !== undefined &&
-      (this.#map.size > this.#limits.maxEntries || this.#bytes > this.#limits.maxBytes)
+      (this.#size > this.#limits.maxEntries || this.#bytes > this.#limits.maxBytes)
     ) {
       this.#remove(this.#tail, true)
     }
@@ -87,7 +125,7 @@ export class LruMap<V> {
 
   /** Removes `key`; true when it was held. */
   delete(key: string): boolean {
-    const node = this.#map.get(key)
+    const node = this.#node(key)
     if (node === undefined) return false
     this.#remove(node, true)
     return true
@@ -95,10 +133,11 @@ export class LruMap<V> {
 
   /** Removes every entry (calling the remove hook for each). */
   clear(): void {
-    for (const node of this.#map.values()) this.#onRemove?.(node.key, node.value)
-    this.#map.clear()
+    for (let n = this.#head; n !== undefined; n = n.next) this.#onRemove?.(n.key, n.value)
+    for (const space of this.#spaces.values()) space.clear()
     this.#head = this.#tail = undefined
     this.#bytes = 0
+    this.#size = 0
   }
 
   /** Keys from most to least recently used. */
@@ -113,7 +152,8 @@ export class LruMap<V> {
 
   #remove(node: LruNode<V>, notify: boolean): void {
     this.#unlink(node)
-    this.#map.delete(node.key)
+    node.space.delete(node.local)
+    this.#size--
     this.#bytes -= node.size
     if (notify) this.#onRemove?.(node.key, node.value)
   }

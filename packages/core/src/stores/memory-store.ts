@@ -1,7 +1,14 @@
 import { CacheError, errors } from '../errors.js'
 import { LruMap } from './lru-map.js'
 import { type MemoryOptions, type ResolvedMemoryOptions, resolveMemoryOptions } from './memory-options.js'
-import { type CacheStore, STORE_CONTRACT_VERSION, type StoreCapabilities, type StoreWrite } from './store.js'
+import {
+  globToRegExp,
+  type InspectableStore,
+  STORE_CONTRACT_VERSION,
+  type StoreCapabilities,
+  type StoreStats,
+  type StoreWrite,
+} from './store.js'
 import { TagIndex } from './tag-index.js'
 
 interface Slot {
@@ -16,7 +23,7 @@ interface Slot {
  * decoded values; this store is what you pass as `store` when you want an explicit in-process
  * L2 (tests, single-process apps), and it anchors the conformance suite.
  */
-export class MemoryStore implements CacheStore {
+export class MemoryStore implements InspectableStore {
   /** @inheritdoc */
   readonly name = 'memory'
   /** @inheritdoc */
@@ -75,6 +82,21 @@ export class MemoryStore implements CacheStore {
     this.#assertOpen()
     let removed = 0
     for (const key of [...this.#lru.keys()]) if (key.startsWith(prefix) && this.#lru.delete(key)) removed++
+    return removed
+  }
+
+  async storeStats(prefixes: readonly string[]): Promise<StoreStats> {
+    this.#assertOpen()
+    let entries = 0
+    for (const key of this.#lru.keys()) if (prefixes.some((p) => key.startsWith(p))) entries++
+    return { entries, memoryBytes: this.#lru.bytes }
+  }
+
+  async clearMatching(pattern: string): Promise<number> {
+    this.#assertOpen()
+    const re = globToRegExp(pattern)
+    let removed = 0
+    for (const key of [...this.#lru.keys()]) if (re.test(key) && this.#lru.delete(key)) removed++
     return removed
   }
 

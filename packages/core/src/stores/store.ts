@@ -77,3 +77,43 @@ export function canLease(store: CacheStore): store is LeaseCapableStore {
 export function canBus(store: CacheStore): store is BusCapableStore {
   return typeof (store as Partial<BusCapableStore>).createBus === 'function'
 }
+
+/** Facts a store can report about itself (all optional: a store reports what it knows). */
+export interface StoreStats {
+  /** Entries under the asked prefix. */
+  entries?: number
+  /** Memory the store uses, in bytes (the whole server for Redis). */
+  memoryBytes?: number
+  /** Server version, for a remote store. */
+  serverVersion?: string
+  /** Server uptime in seconds. */
+  uptimeSeconds?: number
+  /** Clients connected to the server. */
+  connectedClients?: number
+}
+
+/** Optional: a store that can describe itself and clear by glob pattern. */
+export interface InspectableStore extends CacheStore {
+  /** Facts about the store, counting entries under `prefixes`. */
+  storeStats(prefixes: readonly string[]): Promise<StoreStats>
+  /** Removes keys matching a glob (`*`, `?`) pattern; resolves to how many. */
+  clearMatching(pattern: string): Promise<number>
+}
+
+/** True when `store` can describe itself. */
+export function canInspect(store: CacheStore): store is InspectableStore {
+  return typeof (store as Partial<InspectableStore>).storeStats === 'function'
+}
+
+/** A glob (`*` any run, `?` one char, `\` escapes) as an anchored RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  let out = ''
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!
+    if (c === '\\' && i + 1 < glob.length) out += glob[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    else if (c === '*') out += '[\\s\\S]*'
+    else if (c === '?') out += '[\\s\\S]'
+    else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  }
+  return new RegExp(`^${out}$`)
+}

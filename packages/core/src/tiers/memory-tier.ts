@@ -1,5 +1,5 @@
 import type { CacheEntry } from '../entry/entry.js'
-import { LruMap } from '../stores/lru-map.js'
+import { LruMap, type LruNode } from '../stores/lru-map.js'
 import type { ResolvedMemoryOptions } from '../stores/memory-options.js'
 import { TagIndex } from '../stores/tag-index.js'
 
@@ -30,6 +30,27 @@ export class MemoryTier {
   /** Resolved limits of this tier. */
   get options(): ResolvedMemoryOptions {
     return this.#options
+  }
+
+  /** The index of one namespace path, for {@link lookup}. */
+  space(path: string): Map<string, LruNode<CacheEntry>> {
+    return this.#lru.space(path)
+  }
+
+  /**
+   * Hot path: the servable entry under `local` in a namespace index from {@link space}, or
+   * `undefined`. Same rules as {@link get}.
+   */
+  lookup(space: Map<string, LruNode<CacheEntry>>, local: string, now: number): CacheEntry | undefined {
+    const node = space.get(local)
+    if (node === undefined) return undefined
+    const entry = node.value
+    if (entry.staleUntil <= now) {
+      this.#lru.delete(node.key)
+      return undefined
+    }
+    this.#lru.touch(node)
+    return entry
   }
 
   /** The entry under `key` if it is still servable (fresh or within grace) at `now`. */
@@ -83,6 +104,11 @@ export class MemoryTier {
       if (prefixes.some((p) => key.startsWith(p)) && this.#lru.delete(key)) n++
     }
     return n
+  }
+
+  /** Keys starting with `prefix` (a snapshot). */
+  keysWithPrefix(prefix: string): string[] {
+    return [...this.#lru.keys()].filter((k) => k.startsWith(prefix))
   }
 
   /** Drops everything. */

@@ -1,6 +1,7 @@
 import { CacheError, errors, isCacheError } from '../errors.js'
 import type { CacheStore } from '../stores/store.js'
 import { type BreakerOptions, type BreakerState, CircuitBreaker } from './circuit-breaker.js'
+import { DeadlineBuckets } from './deadline.js'
 
 /** Fault handling around the remote store. */
 export interface RemoteTierOptions {
@@ -23,11 +24,13 @@ export class RemoteTier {
   readonly store: CacheStore
   readonly #options: RemoteTierOptions
   readonly #breaker: CircuitBreaker
+  readonly #deadlines: DeadlineBuckets
 
   constructor(store: CacheStore, options: RemoteTierOptions) {
     this.store = store
     this.#options = options
     this.#breaker = new CircuitBreaker(options.breaker)
+    this.#deadlines = new DeadlineBuckets(options.timeout)
   }
 
   /** State of the circuit breaker. */
@@ -43,27 +46,20 @@ export class RemoteTier {
         `${this.store.name}: circuit open, ${operation} skipped`,
       )
     }
-    let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new CacheError(
-              errors.ERR_CACHE_TIMEOUT,
-              `${this.store.name}: ${operation} exceeded ${this.#options.timeout} ms`,
-            ),
-          ),
-        this.#options.timeout,
-      )
-    })
-    const work = fn(this.store)
+    let work: Promise<T>
     try {
-      const result = await Promise.race([work, deadline])
+      work = fn(this.store)
+    } catch (error) {
+      work = Promise.reject(error)
+    }
+    try {
+      const result = await this.#deadlines.race(
+        work,
+        () => `${this.store.name}: ${operation} exceeded ${this.#options.timeout} ms`,
+      )
       this.#breaker.success()
       return result
     } catch (error) {
-      // The abandoned call may still reject later: nobody awaits it any more.
-      work.catch(() => {})
       this.#breaker.failure()
       if (isCacheError(error, errors.ERR_CACHE_TIMEOUT)) throw error
       throw new CacheError(
@@ -73,8 +69,6 @@ export class RemoteTier {
           cause: error,
         },
       )
-    } finally {
-      clearTimeout(timer)
     }
   }
 }

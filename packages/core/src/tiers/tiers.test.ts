@@ -107,6 +107,34 @@ describe('L1 + L2', () => {
     expect(a.stats().tiers.remote?.breaker).toBe('closed')
   })
 
+  it('concurrent reads of one key share one L2 call and one decode', async () => {
+    const { a, b, chaos } = twoProcesses()
+    await a.set('k', { big: 'x'.repeat(100) })
+    const before = chaos.calls
+    const values = await Promise.all(Array.from({ length: 100 }, () => b.get('k')))
+    expect(chaos.calls - before).toBe(1)
+    expect(values.every((v) => v === values[0])).toBe(true)
+    expect(b.stats().tiers.remote?.hits).toBe(100)
+    expect(b.stats().hits).toBe(100)
+  })
+
+  it('an L2 read in flight during an invalidation does not refill L1 with the old value', async () => {
+    const { a, b, chaos } = twoProcesses()
+    await a.set('k', 'old')
+    let open!: () => void
+    chaos.holdReplies = new Promise<void>((r) => {
+      open = r
+    })
+    const reading = b.get('k') // reads 'old' from L2; the reply is held
+    await new Promise((r) => setImmediate(r))
+    chaos.holdReplies = undefined
+    await b.delete('k') // the delete lands while the old reply is still on its way
+    open()
+    expect(await reading).toBe('old') // asked before the delete: may see the old value
+    await a.set('k', 'new')
+    expect(await b.get('k')).toBe('new') // but L1 was not filled with 'old'
+  })
+
   it('memory.maxTtl caps how long L1 keeps an entry', async () => {
     vi.useFakeTimers()
     const { a, b, chaos } = twoProcesses({ ttl: '1h', memory: { maxTtl: 1000 } })

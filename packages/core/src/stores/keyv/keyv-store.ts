@@ -17,6 +17,7 @@ export interface KeyvStoreOptions {
 }
 
 const TAG_PREFIX = '__tag:'
+const ENTRY_TAGS_PREFIX = '__kt:'
 
 /**
  * Wraps any Keyv instance as a store (`@cache/core/keyv`). Values are stored as base64 text, so
@@ -39,6 +40,7 @@ export class KeyvStore implements CacheStore {
   readonly keyv: Keyv
   // Serialises tag-index updates within this process (read-modify-write must not interleave).
   #tagQueue: Promise<unknown> = Promise.resolve()
+  #closed = false
 
   constructor(keyv: Keyv, options: KeyvStoreOptions = {}) {
     this.keyv = keyv
@@ -57,7 +59,14 @@ export class KeyvStore implements CacheStore {
   }
 
   async set(key: string, value: Uint8Array, ttl: number, tags: readonly string[] = []): Promise<void> {
-    if (tags.length > 0) await this.#indexTags(key, tags, ttl)
+    // The entry's own tag list says which tags it carries now: a re-set without a tag is spared
+    // by that tag's invalidation even though the tag index still lists the key.
+    if (tags.length > 0) {
+      await this.#indexTags(key, tags, ttl)
+      await this.keyv.set(ENTRY_TAGS_PREFIX + key, [...tags], keyvTtl(ttl))
+    } else {
+      await this.keyv.delete(ENTRY_TAGS_PREFIX + key)
+    }
     const ok = await this.keyv.set(key, encode(value), keyvTtl(ttl))
     if (ok === false) throw new Error(`keyv: set of ${key} failed`)
   }
@@ -72,11 +81,19 @@ export class KeyvStore implements CacheStore {
 
   async invalidateTags(tags: readonly string[]): Promise<number> {
     return this.#serial(async () => {
-      let removed = 0
+      const doomed = new Set<string>()
       for (const tag of tags) {
-        const keys = (await this.keyv.get<string[]>(TAG_PREFIX + tag)) ?? []
-        for (const key of keys) if (await this.keyv.delete(key)) removed++
+        for (const key of (await this.keyv.get<string[]>(TAG_PREFIX + tag)) ?? []) {
+          const current = (await this.keyv.get<string[]>(ENTRY_TAGS_PREFIX + key)) ?? []
+          if (current.includes(tag)) doomed.add(key)
+        }
         await this.keyv.delete(TAG_PREFIX + tag)
+      }
+      let removed = 0
+      for (const key of doomed) {
+        // Count only entries that still existed (an expired or deleted one is not removed now).
+        if ((await this.keyv.get(key)) !== undefined && (await this.keyv.delete(key))) removed++
+        await this.keyv.delete(ENTRY_TAGS_PREFIX + key)
       }
       return removed
     })
@@ -99,6 +116,8 @@ export class KeyvStore implements CacheStore {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
     await this.keyv.disconnect?.()
   }
 

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import { RedisBus } from '../../bus/redis-bus.js'
 import { CacheError, errors } from '../../errors.js'
-import { type CacheStore, STORE_CONTRACT_VERSION, type StoreCapabilities, type StoreWrite } from '../store.js'
+import {
+  type InspectableStore,
+  STORE_CONTRACT_VERSION,
+  type StoreCapabilities,
+  type StoreStats,
+  type StoreWrite,
+} from '../store.js'
 import { connectRedis, type RedisConnectionOptions } from './redis-connection.js'
 import { type RedisServerInfo, readServerInfo } from './redis-info.js'
 import { boundedKey, escapeGlob } from './redis-keys.js'
@@ -30,7 +36,7 @@ type ScriptClient = Client & {
  * one pipeline; tags are written atomically with their entry by a Lua script (standalone and
  * Sentinel); clears use SCAN + UNLINK, never KEYS.
  */
-export class RedisStore implements CacheStore {
+export class RedisStore implements InspectableStore {
   /** @inheritdoc */
   readonly name = 'redis'
   /** @inheritdoc */
@@ -202,7 +208,30 @@ export class RedisStore implements CacheStore {
   }
 
   async clear(prefix: string): Promise<number> {
-    const match = `${escapeGlob(this.#prefix + prefix)}*`
+    return this.#unlinkMatching(`${escapeGlob(this.#prefix + prefix)}*`)
+  }
+
+  /** Removes keys matching a glob pattern (SCAN MATCH + UNLINK, never KEYS). */
+  async clearMatching(pattern: string): Promise<number> {
+    return this.#unlinkMatching(escapeGlob(this.#prefix) + pattern)
+  }
+
+  /** Entries under `prefixes`, plus server facts, in one call. */
+  async storeStats(prefixes: readonly string[]): Promise<StoreStats> {
+    const [counts, info] = await Promise.all([
+      Promise.all(prefixes.map((p) => this.count(p))),
+      this.serverInfo(),
+    ])
+    return {
+      entries: counts.reduce((a, b) => a + b, 0),
+      memoryBytes: info.usedMemoryBytes,
+      serverVersion: info.version,
+      uptimeSeconds: info.uptimeSeconds,
+      connectedClients: info.connectedClients,
+    }
+  }
+
+  async #unlinkMatching(match: string): Promise<number> {
     let removed = 0
     for (const node of this.#nodes()) {
       let cursor = '0'

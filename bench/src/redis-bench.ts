@@ -1,0 +1,204 @@
+import { execFileSync } from 'node:child_process'
+import { createCache } from '@cache/core'
+import { RedisStore } from '@cache/core/redis'
+import { startPrivateRedis } from '@cache/test-utils/redis'
+import { Redis } from 'ioredis'
+import { median, printTable } from './measure.js'
+
+const VALUE = { id: 1, text: 'x'.repeat(900), tags: ['a', 'b'], score: 0.5 }
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
+}
+
+/** Redis part: our L2 (L1 off) against raw ioredis on the same private server, in one run. */
+export async function redisBench({ rounds = 7 } = {}) {
+  const server = await startPrivateRedis()
+  try {
+    const raw = new Redis(server.url)
+    const rawAuto = new Redis(server.url, { enableAutoPipelining: true })
+    const store = new RedisStore({ url: server.url })
+    await store.ready()
+    const ours = createCache({ namespace: 'bench', store, memory: false, ttl: '1h', lease: false })
+    const keys = Array.from({ length: 1000 }, (_, i) => `k${i}`)
+    await ours.setMany(keys.map((key) => ({ key, value: VALUE })))
+    // Raw clients read the very same bytes our store wrote.
+    const rawKeys = keys.map((k) => store.redisKey(`bench:${k}`))
+
+    const seq: Record<string, number[]> = { raw: [], ours: [] }
+    const conc: Record<string, number[]> = { raw: [], rawAuto: [], ours: [] }
+    const hot: Record<string, number[]> = { rawAuto: [], ours: [] }
+    const bin: Record<string, number[]> = { rawAuto: [], ours: [] }
+    const binKeys = keys.map((k) => `bin:${k}`)
+    await ours.setMany(binKeys.map((key) => ({ key, value: Buffer.alloc(1000, 7) })))
+    const rawBinKeys = binKeys.map((k) => store.redisKey(`bench:${k}`))
+    // Same, with 1 KB Buffer values: isolates our path from the cost of decoding an object.
+    const binRun = async (name: 'rawAuto' | 'ours') => {
+      const t = process.hrtime.bigint()
+      for (let batch = 0; batch < 5; batch++) {
+        await Promise.all(
+          binKeys.map((k, i) => (name === 'ours' ? ours.get(k) : rawAuto.getBuffer(rawBinKeys[i]!))),
+        )
+      }
+      return 5000 / (Number(process.hrtime.bigint() - t) / 1e9)
+    }
+    const many: Record<string, number[]> = { raw: [], ours: [] }
+    const seqRun = async (name: 'raw' | 'ours', n: number) => {
+      const lat: number[] = []
+      for (let i = 0; i < n; i++) {
+        const t = process.hrtime.bigint()
+        if (name === 'raw') await raw.getBuffer(rawKeys[i % 1000]!)
+        else await ours.get(keys[i % 1000]!)
+        lat.push(Number(process.hrtime.bigint() - t) / 1000)
+      }
+      lat.sort((a, b) => a - b)
+      return pct(lat, 0.5)
+    }
+    const concRun = async (name: 'raw' | 'rawAuto' | 'ours') => {
+      const t = process.hrtime.bigint()
+      for (let batch = 0; batch < 5; batch++) {
+        await Promise.all(
+          keys.map((k, i) =>
+            name === 'ours' ? ours.get(k) : (name === 'raw' ? raw : rawAuto).getBuffer(rawKeys[i]!),
+          ),
+        )
+      }
+      return 5000 / (Number(process.hrtime.bigint() - t) / 1e9)
+    }
+    // 1,000 concurrent gets of ONE hot key: ours share one Redis read (and one decode).
+    const hotRun = async (name: 'rawAuto' | 'ours') => {
+      const t = process.hrtime.bigint()
+      for (let batch = 0; batch < 5; batch++) {
+        await Promise.all(
+          keys.map(() => (name === 'ours' ? ours.get(keys[7]!) : rawAuto.getBuffer(rawKeys[7]!))),
+        )
+      }
+      return 5000 / (Number(process.hrtime.bigint() - t) / 1e9)
+    }
+    const manyRun = async (name: 'raw' | 'ours') => {
+      const t = process.hrtime.bigint()
+      for (let i = 0; i < 200; i++) {
+        const slice = (i * 100) % 900
+        if (name === 'raw') await raw.mgetBuffer(...rawKeys.slice(slice, slice + 100))
+        else await ours.getMany(keys.slice(slice, slice + 100))
+      }
+      return Number(process.hrtime.bigint() - t) / 1000 / 200
+    }
+    await seqRun('raw', 2000)
+    await seqRun('ours', 2000)
+    await concRun('ours')
+    await concRun('rawAuto')
+    for (let r = 0; r < rounds; r++) {
+      for (const name of r % 2 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const))
+        seq[name]!.push(await seqRun(name, 3000))
+      for (const name of r % 2
+        ? (['raw', 'rawAuto', 'ours'] as const)
+        : (['ours', 'rawAuto', 'raw'] as const)) {
+        conc[name]!.push(await concRun(name))
+      }
+      for (const name of r % 2 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const))
+        many[name]!.push(await manyRun(name))
+      for (const name of r % 2 ? (['rawAuto', 'ours'] as const) : (['ours', 'rawAuto'] as const))
+        hot[name]!.push(await hotRun(name))
+      for (const name of r % 2 ? (['rawAuto', 'ours'] as const) : (['ours', 'rawAuto'] as const))
+        bin[name]!.push(await binRun(name))
+    }
+    const admin = server.client()
+    await admin.config('RESETSTAT')
+    await ours.getMany(keys.slice(0, 100))
+    const mgets = Number(/cmdstat_mget:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0)
+
+    const m = (xs: number[]) => median(xs)
+    console.log(
+      `\n### Redis L2 (L1 off), same private redis-server, median of ${rounds} interleaved rounds, ~1 KB values\n`,
+    )
+    printTable(
+      ['measure', 'raw ioredis', 'raw ioredis + auto-pipelining', '@cache/core L2', 'ratio'],
+      [
+        [
+          'sequential get p50',
+          `${m(seq.raw!).toFixed(1)} µs`,
+          '—',
+          `${m(seq.ours!).toFixed(1)} µs`,
+          `${(m(seq.ours!) / m(seq.raw!)).toFixed(2)}× raw latency`,
+        ],
+        [
+          '1,000 concurrent gets',
+          `${Math.round(m(conc.raw!)).toLocaleString('en-US')}/s`,
+          `${Math.round(m(conc.rawAuto!)).toLocaleString('en-US')}/s`,
+          `${Math.round(m(conc.ours!)).toLocaleString('en-US')}/s`,
+          `${(m(conc.ours!) / m(conc.rawAuto!)).toFixed(2)}× auto-pipelined throughput`,
+        ],
+        [
+          '1,000 concurrent gets, 1 KB Buffer values',
+          '—',
+          `${Math.round(m(bin.rawAuto!)).toLocaleString('en-US')}/s`,
+          `${Math.round(m(bin.ours!)).toLocaleString('en-US')}/s`,
+          `${(m(bin.ours!) / m(bin.rawAuto!)).toFixed(2)}× auto-pipelined throughput`,
+        ],
+        [
+          '1,000 concurrent gets of one hot key',
+          '—',
+          `${Math.round(m(hot.rawAuto!)).toLocaleString('en-US')}/s`,
+          `${Math.round(m(hot.ours!)).toLocaleString('en-US')}/s`,
+          `${(m(hot.ours!) / m(hot.rawAuto!)).toFixed(2)}× auto-pipelined throughput`,
+        ],
+        [
+          'getMany of 100 keys',
+          `${m(many.raw!).toFixed(0)} µs (MGET)`,
+          '—',
+          `${m(many.ours!).toFixed(0)} µs`,
+          `${mgets} MGET round trip(s)`,
+        ],
+      ],
+    )
+    let limit = 'redis-benchmark not found'
+    try {
+      const out = execFileSync(
+        'redis-benchmark',
+        ['-h', '127.0.0.1', '-p', String(server.port), '-t', 'get', '-d', '1024', '-n', '100000', '-q'],
+        { encoding: 'utf8' },
+      )
+      limit = out.trim().split('\r').pop()!.trim()
+    } catch (error) {
+      limit = `redis-benchmark failed: ${(error as Error).message}`
+    }
+    console.log(
+      `\nPhysical limit, same server: \`redis-benchmark -t get -d 1024 -n 100000\` (50 clients): ${limit}`,
+    )
+    const seqRatio = m(seq.ours!) / m(seq.raw!)
+    const thrRatio = m(conc.ours!) / m(conc.rawAuto!)
+    console.log('\n### Redis targets\n')
+    printTable(
+      ['target', 'measured', 'met'],
+      [
+        [
+          'L2 get throughput ≥ 0.7× raw ioredis with auto-pipelining (1,000 distinct keys)',
+          `${thrRatio.toFixed(2)}×`,
+          thrRatio >= 0.7 ? 'yes' : 'NO',
+        ],
+        [
+          'L2 get throughput ≥ 0.7× raw ioredis with auto-pipelining (1 KB Buffers)',
+          `${(m(bin.ours!) / m(bin.rawAuto!)).toFixed(2)}×`,
+          m(bin.ours!) / m(bin.rawAuto!) >= 0.7 ? 'yes' : 'NO',
+        ],
+        [
+          'L2 get throughput ≥ 0.7× raw ioredis with auto-pipelining (one hot key)',
+          `${(m(hot.ours!) / m(hot.rawAuto!)).toFixed(2)}×`,
+          m(hot.ours!) / m(hot.rawAuto!) >= 0.7 ? 'yes' : 'NO',
+        ],
+        [
+          'sequential L2 get p50 within 1.3× of raw ioredis',
+          `${seqRatio.toFixed(2)}×`,
+          seqRatio <= 1.3 ? 'yes' : 'NO',
+        ],
+        ['getMany of 100 keys in one round trip', `${mgets} MGET`, mgets === 1 ? 'yes' : 'NO'],
+      ],
+    )
+    raw.disconnect()
+    rawAuto.disconnect()
+    await ours.close()
+  } finally {
+    await server.stop()
+  }
+}

@@ -1,0 +1,177 @@
+import type { Cache } from '../cache.js'
+import { CacheError, errors } from '../errors.js'
+import { assertNamespace } from '../options.js'
+import { parseCacheControl } from './cache-control.js'
+import { cachedRead, lookupOnly, refreshRead } from './cached-read.js'
+import { DONE, sendOwn } from './decisions.js'
+import { pathTag } from './path-tag.js'
+import { passthrough, readContext } from './read-context.js'
+import { credentialsOf, primaryKey } from './request-key.js'
+import { type ResolvedRoute, type RouteCacheOptions, resolveRouteOptions } from './route-options.js'
+import type { HttpDecision, HttpRequestInfo, Produce, StoredResponse } from './types.js'
+
+/** Options of {@link createHttpCache}: the cache, plus default route options. */
+export interface HttpCacheOptions<R = unknown> extends RouteCacheOptions<R> {
+  /** The cache responses are stored in (memory, or memory + Redis). */
+  cache: Cache
+  /**
+   * Child namespace of `cache` holding the responses (`cache.clear()` on the parent clears them too).
+   * @default 'http'
+   */
+  namespace?: string
+}
+
+/** What {@link HttpCache.invalidate} drops. */
+export interface HttpInvalidation {
+  /** URL paths whose cached responses (every query, header and body variant) are dropped. @default [] */
+  paths?: readonly string[]
+  /** Tags to invalidate, as given to routes' `tags`. @default [] */
+  tags?: readonly string[]
+}
+
+const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * The HTTP caching rules of ARCHITECTURE §4, framework-free. An adapter resolves each route's
+ * options once with {@link HttpCache.route}, then for every request converts the framework's
+ * request into {@link HttpRequestInfo}, calls {@link HttpCache.handle} with a `produce` callback
+ * that runs the handler, and writes the returned {@link HttpDecision} back.
+ */
+export class HttpCache<R = unknown> {
+  /** The namespace responses are stored in. */
+  readonly cache: Cache
+  readonly #defaults: RouteCacheOptions<R>
+  readonly #defaultRoute: ResolvedRoute<R>
+  // Per instance, never module-global: two caches (or two tests) never share refreshes.
+  readonly #refreshing = new Map<string, StoredResponse>()
+
+  /** @internal Use {@link createHttpCache}. */
+  constructor(cache: Cache, defaults: RouteCacheOptions<R>) {
+    this.cache = cache
+    this.#defaults = defaults
+    this.#defaultRoute = resolveRouteOptions<R>(undefined, defaults)
+    // An invalidation wins over a refresh in progress: stop serving its stale entry at once.
+    const forget = () => this.#refreshing.clear()
+    cache.on('invalidate', forget)
+    cache.on('clear', forget)
+    cache.on('delete', forget)
+  }
+
+  /**
+   * Validates a route's options (merged over the defaults) once, at registration. `false`
+   * disables caching for the route. Throws `ERR_CACHE_INVALID_OPTION`.
+   */
+  route(options?: RouteCacheOptions<R> | false): ResolvedRoute<R> {
+    return options === undefined ? this.#defaultRoute : resolveRouteOptions(options, this.#defaults)
+  }
+
+  /**
+   * The one entry point of adapters. Decides from the request whether the cache may answer,
+   * answers from it, or calls `produce` (at most once) to run the handler, stores what may be
+   * stored, and says what to send. Rejects only on programming errors (a throwing route
+   * callback) or when `produce` rejects; store faults never reach it.
+   */
+  async handle(req: HttpRequestInfo<R>, route: ResolvedRoute<R>, produce: Produce): Promise<HttpDecision> {
+    if (!route.enabled) return passthrough(produce, undefined)
+    const method = req.method
+    const cacheable =
+      method === 'GET' ? route.get : method === 'HEAD' ? route.head : method === 'POST' && route.post
+    if (!cacheable) {
+      if (MUTATIONS.has(method)) return this.#mutation(req, route, produce)
+      return passthrough(produce, 'BYPASS')
+    }
+    const headers = req.headers
+    // Partial content is neither served from nor stored in the cache.
+    if (headers.range !== undefined) return passthrough(produce, 'BYPASS')
+    // Request directives are ignored unless the route opts in (RFC 9111 §5.2.1 lets a cache do
+    // so): a client must not be able to force an expensive recomputation.
+    const requestCc = route.honorRequestCacheControl ? parseCacheControl(headers['cache-control']) : undefined
+    if (requestCc?.noStore) return passthrough(produce, 'BYPASS')
+
+    const credentials = credentialsOf(headers, route)
+    const primary = primaryKey(req, route, credentials)
+    if (primary === undefined) return passthrough(produce, 'BYPASS')
+    const ctx = readContext(
+      this.cache,
+      route,
+      req,
+      primary,
+      this.#tags(req, route),
+      this.#refreshing,
+      produce,
+    )
+    if (credentials === 'foreign') return lookupOnly(ctx, true, 'BYPASS')
+    if (method === 'HEAD') return lookupOnly(ctx, false, 'MISS')
+    if (requestCc !== undefined && (requestCc.noCache || requestCc.maxAge === 0)) return refreshRead(ctx)
+    return cachedRead(ctx)
+  }
+
+  /** Drops the cached responses of `paths` (all their variants) and every response tagged with one of `tags`. */
+  async invalidate(what: HttpInvalidation): Promise<void> {
+    const tags = [...(what.paths ?? []).map(pathTag), ...(what.tags ?? [])]
+    if (tags.length > 0) await this.cache.invalidateTags(tags)
+  }
+
+  #tags(req: HttpRequestInfo<R>, route: ResolvedRoute<R>): string[] {
+    const tags = [pathTag(req.path)]
+    if (route.tags !== undefined) tags.push(...checkTags(route.tags(req.raw), 'tags'))
+    return tags
+  }
+
+  /**
+   * POST (not opted in), PUT, PATCH, DELETE: never cached. After a 2xx, the cached responses of
+   * the path are invalidated (RFC 9111 §4.4) before the response goes out, so the client's next
+   * GET sees the change. A response whose status is unknown (aborted) invalidates too: a needless
+   * invalidation is harmless, a missed one is not.
+   */
+  async #mutation(req: HttpRequestInfo<R>, route: ResolvedRoute<R>, produce: Produce): Promise<HttpDecision> {
+    const produced = await produce({
+      capture: true,
+      xCache: 'BYPASS',
+      maxBytes: route.maxEntryBytes,
+      hideConditionalHeaders: false,
+    })
+    const status = produced.kind === 'aborted' ? undefined : produced.status
+    if (status === undefined || (status >= 200 && status < 300)) {
+      const tags = route.invalidateOnMutation ? [pathTag(req.path)] : []
+      if (route.invalidateTags !== undefined)
+        tags.push(...checkTags(route.invalidateTags(req.raw), 'invalidateTags'))
+      if (tags.length > 0) await this.cache.invalidateTags(tags)
+    }
+    return produced.kind === 'captured' ? sendOwn(produced, 'BYPASS', undefined) : DONE
+  }
+}
+
+function checkTags(tags: unknown, what: string): readonly string[] {
+  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t.length === 0)) {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      `${what}(req) must return an array of non-empty strings`,
+    )
+  }
+  return tags
+}
+
+/**
+ * Creates the HTTP layer over a cache. Default route options are validated here
+ * (`ERR_CACHE_INVALID_OPTION`), so a bad option fails at startup, not at the first request.
+ *
+ * @example
+ * const http = createHttpCache({ cache, ttl: '1m' })
+ * const route = http.route({ tags: (req) => [`item:${req.params.id}`] })
+ * const decision = await http.handle(info, route, produce)
+ */
+export function createHttpCache<R = unknown>(options: HttpCacheOptions<R>): HttpCache<R> {
+  if (options === null || typeof options !== 'object') {
+    throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'createHttpCache expects an options object')
+  }
+  const { cache, namespace = 'http', ...defaults } = options
+  if (cache === null || typeof cache !== 'object' || typeof cache.getOrSet !== 'function') {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      'createHttpCache needs options.cache (a Cache from createCache)',
+    )
+  }
+  assertNamespace(namespace)
+  return new HttpCache<R>(cache.namespace(namespace), defaults)
+}

@@ -1,0 +1,28 @@
+export { type CacheControl, parseCacheControl } from './cache-control.js'
+export { bodyEtag, ifNoneMatchMatches } from './etag.js'
+export { createHttpCache, HttpCache, type HttpCacheOptions, type HttpInvalidation } from './http-cache.js'
+export { normalizeQuery } from './normalize-query.js'
+export { pathTag } from './path-tag.js'
+export {
+  type ResolvedRoute,
+  type RouteCacheOptions,
+  resolveRouteOptions,
+  type VaryBy,
+} from './route-options.js'
+export type {
+  DoneDecision,
+  HeaderPair,
+  HttpCacheValue,
+  HttpDecision,
+  HttpRequestInfo,
+  NotModifiedDecision,
+  Produce,
+  Produced,
+  ProduceMode,
+  RequestHeaders,
+  ResponseHeaders,
+  SendDecision,
+  StoredResponse,
+  VariantIndex,
+  XCacheStatus,
+} from './types.js'
