@@ -3,7 +3,7 @@ import { redisBench } from './redis-bench.js'
 
 // Benchmarks stay out of `npm test` and CI (speed is never asserted in tests).
 // `npm run bench` runs every part; `npm run bench -- core` (or redis) runs one.
-const only = process.argv[2]
+const only = process.argv.slice(2).find((a) => !a.startsWith('-'))
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
 console.log(`# cache-toolkit benchmarks — Node ${process.version}, ${new Date().toISOString()}`)
 if (!only || only === 'core') await coreBench({ rounds })
