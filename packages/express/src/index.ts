@@ -1,6 +1,10 @@
 /**
- * `@cache/express` will export `responseCache(options)`, an Express middleware over the shared
- * HTTP rules of `@cache/core/http` (issue: HTTP response caching). Until then it re-exports nothing
- * but the core version it is built against.
+ * `@cache/express`: response caching for Express 4.21+ and 5 over the shared HTTP rules of
+ * `@cache/core/http`. Glue only: keys, storability, coalescing, grace and invalidation are the
+ * core's.
  */
+
+/** Version of the `@cache/core` this adapter was built against. */
 export { CORE_VERSION } from '@cache/core'
+export type { HttpInvalidation, RouteCacheOptions, VaryBy, XCacheStatus } from '@cache/core/http'
+export { type ResponseCacheMiddleware, type ResponseCacheOptions, responseCache } from './response-cache.js'

@@ -85,26 +85,41 @@ export interface RouteCacheOptions<R = unknown> {
 
 /** {@link RouteCacheOptions} validated and precomputed: what `handle` reads on every request. */
 export interface ResolvedRoute<R = unknown> {
-  /** `false` for a route with caching disabled. */
+  /** `false` for a route with caching disabled (`route(false)`). */
   readonly enabled: boolean
+  /** Freshness in ms. */
   readonly ttl: number
+  /** Grace in ms; `undefined`: the cache's own `grace`. */
   readonly grace: number | undefined
+  /** GET responses are cached. */
   readonly get: boolean
+  /** HEAD requests read GET's entries. */
   readonly head: boolean
+  /** POST responses are cached, keyed by the body. */
   readonly post: boolean
+  /** Statuses that may be stored. */
   readonly statuses: ReadonlySet<number>
+  /** Lowercased, sorted request header names in the key. */
   readonly varyHeaders: readonly string[]
+  /** Sorted cookie names in the key. */
   readonly varyCookies: readonly string[]
+  /** The user a request is for, when the route caches per user. */
   readonly user: ((req: R) => string | number | null | undefined) | undefined
   /** Requests with `Authorization` may be cached (the key names the user or that header). */
   readonly authOptIn: boolean
   /** Requests with `Cookie` may be cached (the key names the user, cookies or that header). */
   readonly cookieOptIn: boolean
+  /** Tags of stored responses. */
   readonly tags: ((req: R) => readonly string[]) | undefined
+  /** Extra key input. */
   readonly key: ((req: R) => unknown) | undefined
+  /** The request's `Cache-Control` is honoured. */
   readonly honorRequestCacheControl: boolean
+  /** Largest stored body, bytes. */
   readonly maxEntryBytes: number
+  /** A 2xx mutation invalidates its path. */
   readonly invalidateOnMutation: boolean
+  /** Tags a 2xx mutation invalidates. */
   readonly invalidateTags: ((req: R) => readonly string[]) | undefined
 }
 

@@ -95,7 +95,8 @@ async function cleanUp(url: string, prefix: string): Promise<void> {
   const admin = new Redis(url, { lazyConnect: true })
   try {
     await admin.connect()
-    await deleteKeysByPrefix(admin, prefix)
+    // RedisStore keeps each entry's tag list under `__kt:` + its full key (prefix included).
+    for (const p of [prefix, `__kt:${prefix}`]) await deleteKeysByPrefix(admin, p)
   } finally {
     admin.disconnect()
   }

@@ -40,19 +40,22 @@ return 1
 `
 
 /**
- * KEYS = tag set keys. Unlinks every member that still carries the tag (per its `__kt:` list),
- * with its tag list, then the tag sets. Returns how many entries were removed.
+ * KEYS = tag set keys, ARGV[1] = the store's key prefix. Unlinks every member that still carries
+ * the tag (per its `<prefix>__kt:<key>` list), with its tag list, then the tag sets. Returns how
+ * many entries were removed.
  */
 export const INVALIDATE_TAGS = `
 local removed = 0
 local seen = {}
+local prefix = ARGV[1]
 for i = 1, #KEYS do
   local members = redis.call('SMEMBERS', KEYS[i])
   for _, m in ipairs(members) do
-    if not seen[m] and redis.call('SISMEMBER', '__kt:' .. m, KEYS[i]) == 1 then
+    local kt = prefix .. '__kt:' .. string.sub(m, #prefix + 1)
+    if not seen[m] and redis.call('SISMEMBER', kt, KEYS[i]) == 1 then
       seen[m] = true
       removed = removed + redis.call('UNLINK', m)
-      redis.call('UNLINK', '__kt:' .. m)
+      redis.call('UNLINK', kt)
     end
   end
   redis.call('UNLINK', KEYS[i])

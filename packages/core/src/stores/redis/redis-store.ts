@@ -97,9 +97,9 @@ export class RedisStore implements InspectableStore {
     return boundedKey(`${this.#prefix}__tag:`, tag)
   }
 
-  /** The set of tag keys an entry carries now (`__kt:` + its Redis key); invalidation checks it. */
+  /** The set of tag keys an entry carries now (`<keyPrefix>__kt:<key>`); invalidation checks it. */
   #entryTagsKey(rkey: string): string {
-    return `__kt:${rkey}`
+    return `${this.#prefix}__kt:${rkey.slice(this.#prefix.length)}`
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -191,8 +191,13 @@ export class RedisStore implements InspectableStore {
   async invalidateTags(tags: readonly string[]): Promise<number> {
     if (tags.length === 0) return 0
     const tagKeys = tags.map((t) => this.#tagKey(t))
-    if (!this.#cluster)
-      return (this.client as ScriptClient).cacheInvalidateTags(String(tagKeys.length), ...tagKeys)
+    if (!this.#cluster) {
+      return (this.client as ScriptClient).cacheInvalidateTags(
+        String(tagKeys.length),
+        ...tagKeys,
+        this.#prefix,
+      )
+    }
     const doomed = new Set<string>()
     for (const tk of tagKeys) {
       const members = await this.client.smembers(tk)

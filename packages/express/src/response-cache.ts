@@ -1,0 +1,86 @@
+import type { Cache } from '@cache/core'
+import {
+  createHttpCache,
+  type HttpCache,
+  type HttpInvalidation,
+  type ResolvedRoute,
+  type RouteCacheOptions,
+} from '@cache/core/http'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { produceResponse } from './capture-response.js'
+import { requestInfo } from './request-info.js'
+import { writeDecision } from './write-decision.js'
+
+/** Options of {@link responseCache}: the cache, plus route options that every request of this middleware uses. */
+export interface ResponseCacheOptions extends RouteCacheOptions<Request> {
+  /** The cache responses are stored in (`createCache(...)`, memory or memory + Redis). */
+  cache: Cache
+  /**
+   * Child namespace of `cache` holding the responses.
+   * @default 'http'
+   */
+  namespace?: string
+}
+
+/** The middleware returned by {@link responseCache}, with helpers attached. */
+export interface ResponseCacheMiddleware extends RequestHandler {
+  /**
+   * A middleware for one route, sharing this one's cache and defaults: `options` are merged over
+   * them and validated now (`ERR_CACHE_INVALID_OPTION`). `false` disables caching on the route.
+   */
+  route(options?: RouteCacheOptions<Request> | false): RequestHandler
+  /** Drops the cached responses of `paths` (every variant) and of `tags`. */
+  invalidate(what: HttpInvalidation): Promise<void>
+  /** The framework-free HTTP layer underneath. */
+  readonly http: HttpCache<Request>
+}
+
+// Set on a request by the first responseCache middleware it meets, so a nested one passes through.
+const HANDLED = Symbol.for('@cache/express.handled')
+
+/**
+ * Express response caching, glue only: the rules live in `@cache/core/http`. Use it app-wide
+ * (`app.use(responseCache({ cache }))`) or per route (`app.get('/x', rc.route({ ttl: '1m' }), h)`,
+ * or `responseCache({ cache, ttl: '1m' })` in the route's middleware list). Options are validated
+ * here, at setup: a bad one throws `ERR_CACHE_INVALID_OPTION`. Errors go to `next(err)`.
+ *
+ * A request meets at most one responseCache: the first one on its way handles it, later ones
+ * pass it through.
+ *
+ * @example
+ * const rc = responseCache({ cache, ttl: '1m' })
+ * app.get('/items/:id', rc.route({ tags: (req) => [`item:${req.params.id}`] }), getItem)
+ */
+export function responseCache(options: ResponseCacheOptions): ResponseCacheMiddleware {
+  const http = createHttpCache<Request>(options)
+  const middleware = handlerFor(http, http.route()) as ResponseCacheMiddleware
+  Object.defineProperties(middleware, {
+    route: {
+      value: (routeOptions?: RouteCacheOptions<Request> | false) =>
+        handlerFor(http, http.route(routeOptions)),
+    },
+    invalidate: { value: (what: HttpInvalidation) => http.invalidate(what) },
+    http: { value: http },
+  })
+  return middleware
+}
+
+function handlerFor(http: HttpCache<Request>, route: ResolvedRoute<Request>): RequestHandler {
+  return function responseCacheMiddleware(req: Request, res: Response, next: NextFunction): void {
+    const marked = req as Request & { [HANDLED]?: true }
+    if (marked[HANDLED]) {
+      next()
+      return
+    }
+    marked[HANDLED] = true
+    let preset: ReadonlySet<string> | undefined
+    http
+      .handle(requestInfo(req), route, (mode) =>
+        produceResponse(req, res, next, mode, (names) => {
+          preset = names
+        }),
+      )
+      .then((decision) => writeDecision(res, decision, preset))
+      .catch(next)
+  }
+}
