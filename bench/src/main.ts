@@ -1,4 +1,6 @@
 import { coreBench } from './core-bench.js'
+import { httpBench } from './http-bench.js'
+import { mlBench } from './ml-bench.js'
 import { redisBench } from './redis-bench.js'
 
 // Benchmarks stay out of `npm test` and CI (speed is never asserted in tests).
@@ -8,4 +10,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
 console.log(`# cache-toolkit benchmarks — Node ${process.version}, ${new Date().toISOString()}`)
 if (!only || only === 'core') await coreBench({ rounds })
 if (!only || only === 'redis') await redisBench({ rounds: Math.min(rounds, 9) })
+if (!only || only.startsWith('http'))
+  await httpBench({ rounds: Math.min(rounds, 5), only: only?.split(':')[1] })
+if (!only || only === 'ml') await mlBench()
 process.exit(0)

@@ -5,4 +5,6 @@ export default publicPackageBuild({
   redis: 'src/redis.ts',
   keyv: 'src/keyv.ts',
   http: 'src/http.ts',
+  ops: 'src/ops.ts',
+  metrics: 'src/metrics.ts',
 })

@@ -8,6 +8,7 @@ import { hashKey } from './keys/index.js'
 import { assertNamespace } from './options.js'
 import type { CacheStats } from './stats.js'
 import type { LruNode } from './stores/lru-map.js'
+import type { CacheStore } from './stores/store.js'
 
 /** A cache key: a string is used as is; anything else is hashed with `hashKey` (canonical, order-independent). */
 export type CacheKey = string | unknown
@@ -46,6 +47,11 @@ export class Cache {
     this.#path = path
     this.#prefix = `${path}:`
     this.#space = core.l1?.space(path)
+  }
+
+  /** The L2 store, if any (read-only: for operations such as export and sync). */
+  get store(): CacheStore | undefined {
+    return this.#core.options.store
   }
 
   /** Full namespace path of this cache, e.g. `'app/users'`. */

@@ -5,6 +5,5 @@
  */
 
 /** Version of the `@cache/core` this adapter was built against. */
-export { CORE_VERSION } from '@cache/core'
 export type { HttpInvalidation, RouteCacheOptions, VaryBy, XCacheStatus } from '@cache/core/http'
 export { type ResponseCacheMiddleware, type ResponseCacheOptions, responseCache } from './response-cache.js'

@@ -1,6 +1,16 @@
 /**
- * `@cache/fastify` will export `responseCachePlugin`, a Fastify plugin built with fastify-plugin, over the shared
- * HTTP rules of `@cache/core/http` (issue: HTTP response caching). Until then it re-exports nothing
- * but the core version it is built against.
+ * `@cache/fastify`: response caching for Fastify 5 over the shared HTTP rules of
+ * `@cache/core/http`. Glue only: keys, storability, coalescing, grace and invalidation are the
+ * core's.
  */
-export { CORE_VERSION } from '@cache/core'
+import './augment.js'
+
+/** Version of the `@cache/core` this adapter is built against. */
+export type {
+  HttpCache,
+  HttpInvalidation,
+  RouteCacheOptions,
+  VaryBy,
+  XCacheStatus,
+} from '@cache/core/http'
+export { type ResponseCachePluginOptions, responseCachePlugin } from './plugin.js'

@@ -47,16 +47,29 @@ const packages: PublicPackage[] = [
     subpaths: {
       '@cache/core/redis': { RedisStore: 'function' },
       '@cache/core/keyv': { KeyvStore: 'function' },
+      '@cache/core/http': { createHttpCache: 'function', resolveRouteOptions: 'function' },
+      '@cache/core/ops': {
+        exportEntries: 'function',
+        importEntries: 'function',
+        syncCaches: 'function',
+        prewarm: 'function',
+      },
+      '@cache/core/metrics': { registerCacheMetrics: 'function' },
     },
   },
-  // The adapters are shells for now; add `responseCache` / `responseCachePlugin` /
-  // `ResponseCacheModule`, `CacheResponse`, `NoCache`, `InvalidateTags` here as they land.
-  { name: '@cache/express', dir: 'packages/express', exports: { CORE_VERSION: 'string' } },
-  { name: '@cache/fastify', dir: 'packages/fastify', exports: { CORE_VERSION: 'string' } },
+  { name: '@cache/express', dir: 'packages/express', exports: { responseCache: 'function' } },
+  { name: '@cache/fastify', dir: 'packages/fastify', exports: { responseCachePlugin: 'function' } },
   {
     name: '@cache/nestjs',
     dir: 'packages/nestjs',
-    exports: { CORE_VERSION: 'string' },
+    exports: {
+      ResponseCacheModule: 'function',
+      ResponseCacheInterceptor: 'function',
+      CacheResponse: 'function',
+      NoCache: 'function',
+      InvalidateTags: 'function',
+      Memoize: 'function',
+    },
     // ARCHITECTURE section 5: the names @nestjs/cache-manager uses stay theirs.
     forbidden: ['CacheModule', 'CacheInterceptor', 'CacheKey', 'CacheTTL'],
   },

@@ -28,7 +28,15 @@ export async function leadOrWait<T>(core: CacheCore, key: string): Promise<Lease
       core.fault(error, 'lease', key, 'remote')
       return { alone: true }
     }
-    if (token !== undefined) return { lead: token }
+    if (token !== undefined) {
+      // The previous leader may have written and released just before we took the lease.
+      const written = (await core.readRemote(key, Date.now())) as CacheEntry<T> | undefined
+      if (written !== undefined && written.expiresAt > Date.now()) {
+        await releaseLease(core, key, token)
+        return { value: written.value }
+      }
+      return { lead: token }
+    }
     await core.waitForKey(key, Math.min(poll, Math.max(0, giveUpAt - Date.now())))
     poll = Math.min(poll * 2, POLL_MAX)
     const entry = (await core.readRemote(key, Date.now())) as CacheEntry<T> | undefined

@@ -85,6 +85,16 @@ export class MemoryStore implements InspectableStore {
     return removed
   }
 
+  /** Live keys starting with `prefix` (a snapshot), for export and sync. */
+  async keys(prefix = ''): Promise<string[]> {
+    this.#assertOpen()
+    const now = Date.now()
+    const out: string[] = []
+    for (const [key, slot] of this.#lru.entries())
+      if (key.startsWith(prefix) && slot.expiresAt > now) out.push(key)
+    return out
+  }
+
   async storeStats(prefixes: readonly string[]): Promise<StoreStats> {
     this.#assertOpen()
     let entries = 0

@@ -1,0 +1,140 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyInstance, LogController } from 'fastify'
+import type { AppContext } from './app-context.js'
+import { BatchCache } from './cache/batch-cache.js'
+import { ChatCache } from './cache/chat-cache.js'
+import { createAppCache } from './cache/create-app-cache.js'
+import { type AppConfig, loadConfig } from './config.js'
+import { registerErrorHandler } from './http/error-handler.js'
+import { registerJsonContentType } from './http/json-content-type.js'
+import { type LocalModels, loadModels } from './models/load-models.js'
+import { ModelRegistry } from './models/model-registry.js'
+import { registerAdminRoutes } from './routes/admin-routes.js'
+import { registerChatRoute } from './routes/chat-route.js'
+import { registerDashboardRoute } from './routes/dashboard-route.js'
+import { registerEmbeddingsRoute } from './routes/embeddings-route.js'
+import { registerFlightDelayRoute } from './routes/flight-delay-route.js'
+import { registerHealthRoute } from './routes/health-route.js'
+import { registerModelsRoute } from './routes/models-route.js'
+import { registerStatsRoutes } from './routes/stats-routes.js'
+import { Metrics } from './stats/metrics.js'
+import { fanOut } from './stats/usage-recorder.js'
+import { UsageStats } from './stats/usage-stats.js'
+import { UpstreamClient } from './upstream/upstream-client.js'
+
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  /**
+   * Settings; missing ones take their defaults (not `process.env`: `main.ts` reads the
+   * environment, so a test's `REDIS_URL` never leaks into an app built in that test).
+   */
+  config?: Partial<AppConfig>
+  /** Models loaded beforehand (tests load them once per file); loaded here otherwise. */
+  models?: LocalModels
+  /** Fastify's logger. @default false (main.ts turns it on) */
+  logger?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What the routes share: models, cache, stats (read it in tests and benchmarks). */
+    mlApi: AppContext
+  }
+}
+
+/**
+ * Builds the ML API without listening: `app.inject()` for tests and benchmarks, `app.listen()`
+ * in `main.ts`. Closing the app closes the cache (and its Redis connections).
+ */
+export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const config: AppConfig = { ...loadConfig({}), ...options.config }
+  const local =
+    options.models ?? (await loadModels({ flightsRows: config.flightsRows, flightsK: config.flightsK }))
+  const upstream =
+    config.upstreamBaseUrl === undefined
+      ? undefined
+      : new UpstreamClient({
+          baseUrl: config.upstreamBaseUrl,
+          apiKey: config.upstreamApiKey,
+          timeoutMs: config.upstreamTimeoutMs,
+        })
+  const models = new ModelRegistry(
+    local,
+    upstream && {
+      client: upstream,
+      embeddingModels: config.upstreamEmbeddingModels,
+      chatModels: config.upstreamChatModels,
+      pricePer1kTokens: config.pricePer1kTokens,
+    },
+  )
+  const { cache, store, backend } = createAppCache({
+    redisUrl: config.redisUrl,
+    redisKeyPrefix: config.redisKeyPrefix,
+    memoryMb: config.cacheMemoryMb,
+  })
+  const stats = new UsageStats((id) => {
+    const m = models.byId(id)
+    return m === undefined ? undefined : { version: m.version, kind: m.kind, paid: m.paid }
+  })
+  const metrics = new Metrics()
+  for (const id of [...models.all().map((m) => m.id), ...models.chatModels]) {
+    stats.declare(id)
+    metrics.declare(id)
+  }
+  const recorder = fanOut(stats, metrics)
+  // Backend faults never fail a request (the cache fails open); they are counted here instead.
+  cache.on('error', ({ operation, tier }) => {
+    if (tier === 'remote') recorder.backendError(operation)
+  })
+  const ctx: AppContext = {
+    config,
+    models,
+    cache,
+    store,
+    backend,
+    batch: new BatchCache(cache, recorder, config.cacheTtl),
+    chat: upstream && new ChatCache(cache, recorder, upstream, config.cacheTtl, config.pricePer1kTokens),
+    upstream,
+    stats,
+    metrics,
+  }
+
+  const app = Fastify({
+    logger: options.logger === true ? { level: config.logLevel } : false,
+    bodyLimit: config.bodyLimit,
+    // Type errors are the client's (422), never coerced; unknown properties fail instead of vanishing.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+    // One log line per request would cost more than a cache hit; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+  })
+  app.decorate('mlApi', ctx)
+  app.addHook('onClose', async () => {
+    await cache.close()
+  })
+  registerJsonContentType(app)
+  registerErrorHandler(app)
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'ML prediction API',
+        version: '1.0.0',
+        description:
+          'Models in process (Universal Sentence Encoder lite, flight-delay k-NN) and a paid upstream, ' +
+          'with every answer cached per item under (model, model version, input).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  registerDashboardRoute(app)
+  registerEmbeddingsRoute(app, ctx)
+  registerFlightDelayRoute(app, ctx)
+  registerChatRoute(app, ctx)
+  registerModelsRoute(app, ctx)
+  registerHealthRoute(app, ctx)
+  registerStatsRoutes(app, ctx)
+  registerAdminRoutes(app, ctx)
+  return app
+}

@@ -1,0 +1,141 @@
+import { type Cache, type Duration, hashKey } from '@cache/core'
+import type { UsageRecorder } from '../stats/usage-recorder.js'
+import type { UpstreamClient } from '../upstream/upstream-client.js'
+import { type CachedItem, modelTag } from './batch-cache.js'
+
+/** A chat completion request: OpenAI's shape, passed through to the upstream. */
+export interface ChatBody {
+  model: string
+  messages: unknown[]
+  temperature?: number
+  stream?: boolean
+  [parameter: string]: unknown
+}
+
+/** What {@link ChatCache.complete} answers. */
+export interface ChatOutcome {
+  /** The upstream's completion (replayed as stored on a hit). */
+  answer: unknown
+  /** HIT: from the cache; MISS: forwarded (and stored when usable); BYPASS: not cacheable, forwarded. */
+  cache: 'HIT' | 'MISS' | 'BYPASS'
+}
+
+/** Bump when the key derivation changes. */
+const CHAT_KEY_VERSION = 1
+
+/** Thrown from the loader so that `getOrSet` stores nothing, carrying the answer to return anyway. */
+class NotStored extends Error {
+  constructor(readonly answer: unknown) {
+    super('answer not cacheable')
+  }
+}
+
+/**
+ * Caching of `POST /v1/chat/completions` forwarded to the upstream. Only deterministic requests
+ * are cached (temperature 0, or the client opted in): identical requests then share one answer,
+ * and concurrent ones one upstream call (the core's single flight). An answer is stored only if
+ * usable: choices present, none empty, none cut by the content filter. Errors are never stored.
+ */
+export class ChatCache {
+  readonly #cache: Cache
+  readonly #recorder: UsageRecorder
+  readonly #client: UpstreamClient
+  readonly #ttl: Duration
+  readonly #price: number
+
+  constructor(
+    cache: Cache,
+    recorder: UsageRecorder,
+    client: UpstreamClient,
+    ttl: Duration,
+    pricePer1k: number,
+  ) {
+    this.#cache = cache
+    this.#recorder = recorder
+    this.#client = client
+    this.#ttl = ttl
+    this.#price = pricePer1k
+  }
+
+  /** The key of a request: the body without what does not change the answer (`stream`, `user`). */
+  key(body: ChatBody): string {
+    const { stream: _s, stream_options: _o, user: _u, ...rest } = body
+    return hashKey({ kind: 'chat', upstream: this.#client.identity, v: CHAT_KEY_VERSION, body: rest })
+  }
+
+  /** Forwards `body` (non-streaming), from the cache when `cacheable` and stored. */
+  async complete(body: ChatBody, cacheable: boolean): Promise<ChatOutcome> {
+    if (!cacheable) return { answer: (await this.#forward(body)).value, cache: 'BYPASS' }
+    const key = this.key(body)
+    const started = performance.now()
+    const cached = await this.#cache.get<CachedItem<unknown>>(key)
+    const lookupSeconds = (performance.now() - started) / 1000
+    const model = body.model
+    if (cached !== undefined) {
+      const saved = { seconds: cached.seconds, tokens: cached.tokens, money: cached.money }
+      this.#recorder.lookup({ model, items: 1, hits: 1, misses: 0, coalesced: 0, lookupSeconds, saved })
+      return { answer: cached.value, cache: 'HIT' }
+    }
+    let ran = false
+    let item: CachedItem<unknown>
+    try {
+      item = await this.#cache.getOrSet(
+        key,
+        async () => {
+          ran = true
+          const computed = await this.#forward(body)
+          if (!usable(computed.value)) throw new NotStored(computed.value)
+          return computed
+        },
+        { ttl: this.#ttl, tags: [modelTag(model)] },
+      )
+    } catch (error) {
+      if (!(error instanceof NotStored)) throw error
+      item = { value: error.answer, tokens: 0, seconds: 0, money: 0 }
+    }
+    const none = { seconds: 0, tokens: 0, money: 0 }
+    this.#recorder.lookup({
+      model,
+      items: 1,
+      hits: 0,
+      misses: 1,
+      coalesced: ran ? 0 : 1,
+      lookupSeconds,
+      saved: none,
+    })
+    return { answer: item.value, cache: 'MISS' }
+  }
+
+  /** Opens a streaming completion: the caller pipes it to the client, uncached. */
+  stream(body: ChatBody, signal: AbortSignal): Promise<Response> {
+    return this.#client.post('chat/completions', body, signal)
+  }
+
+  async #forward(body: ChatBody): Promise<CachedItem<unknown>> {
+    const started = performance.now()
+    const answer = await this.#client.postJson<{ usage?: { total_tokens?: number } }>('chat/completions', {
+      ...body,
+      stream: false,
+    })
+    const seconds = (performance.now() - started) / 1000
+    const tokens = Number(answer?.usage?.total_tokens) || 0
+    const money = (tokens * this.#price) / 1000
+    this.#recorder.compute({ model: body.model, items: 1, seconds, tokens, money })
+    return { value: answer, tokens, seconds, money }
+  }
+}
+
+/** An answer worth storing: at least one choice, and every choice has content or tool calls. */
+export function usable(answer: unknown): boolean {
+  const choices = (answer as { choices?: unknown })?.choices
+  if (!Array.isArray(choices) || choices.length === 0) return false
+  return choices.every((choice) => {
+    const c = choice as { message?: { content?: unknown; tool_calls?: unknown }; finish_reason?: unknown }
+    if (c.finish_reason === 'content_filter') return false
+    const content = c.message?.content
+    const tools = c.message?.tool_calls
+    return (
+      (typeof content === 'string' && content.trim() !== '') || (Array.isArray(tools) && tools.length > 0)
+    )
+  })
+}

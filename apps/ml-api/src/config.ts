@@ -1,0 +1,116 @@
+/** Settings of the ML API, read from the environment by {@link loadConfig}. */
+export interface AppConfig {
+  /** TCP port. `PORT`. @default 3000 */
+  port: number
+  /** Interface to listen on. `HOST`. @default '127.0.0.1' */
+  host: string
+  /** Redis L2 + invalidation bus when set; memory only otherwise. `REDIS_URL`. */
+  redisUrl: string | undefined
+  /** Prefix of every Redis key (several apps or test files on one Redis). `REDIS_KEY_PREFIX`. @default '' */
+  redisKeyPrefix: string
+  /** Bearer token of the admin routes; they answer 404 when unset. `ADMIN_TOKEN`. */
+  adminToken: string | undefined
+  /** Flight rows the k-NN model is fitted on (evenly sampled from 200k). `FLIGHTS_ROWS`. @default 50000 */
+  flightsRows: number
+  /** Neighbours of the k-NN model. `FLIGHTS_K`. @default 15 */
+  flightsK: number
+  /** TTL of cached predictions. `CACHE_TTL` (ms or duration string). @default '24h' */
+  cacheTtl: string | number
+  /** L1 memory bound in MB. `CACHE_MEMORY_MB`. @default 128 */
+  cacheMemoryMb: number
+  /** Largest request body in bytes (larger: 413). `BODY_LIMIT_BYTES`. @default 1048576 */
+  bodyLimit: number
+  /** OpenAI-compatible upstream (`.../v1`): embeddings misses and chat go there. `UPSTREAM_BASE_URL`. */
+  upstreamBaseUrl: string | undefined
+  /** Bearer key sent to the upstream. `UPSTREAM_API_KEY`. */
+  upstreamApiKey: string | undefined
+  /** Upstream embeddings models clients may ask for; the first is the default. `UPSTREAM_EMBEDDING_MODELS`. */
+  upstreamEmbeddingModels: string[]
+  /** Upstream chat models clients may ask for. `UPSTREAM_CHAT_MODELS`. */
+  upstreamChatModels: string[]
+  /** Deadline of an upstream call in ms. `UPSTREAM_TIMEOUT_MS`. @default 30000 */
+  upstreamTimeoutMs: number
+  /** Price of 1,000 upstream tokens, for the money-saved figures. `PRICE_PER_1K_TOKENS`. @default 0 */
+  pricePer1kTokens: number
+  /** Log level of Fastify's logger, or 'silent'. `LOG_LEVEL`. @default 'info' */
+  logLevel: string
+}
+
+/** A setting that could not be read: the process should stop with this message. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+type Env = Record<string, string | undefined>
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer in ${min}..${max}, got ${JSON.stringify(raw)}`)
+  }
+  return n
+}
+
+function nonNegative(env: Env, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < 0) {
+    throw new ConfigError(`${name} must be a finite number >= 0, got ${JSON.stringify(raw)}`)
+  }
+  return n
+}
+
+function list(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim()
+  if (!raw) return undefined
+  try {
+    const parsed = new URL(raw)
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)')
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(raw)}`)
+  }
+  // Without the trailing slash `new URL('embeddings', base)` keeps the `/v1` path segment.
+  return raw.endsWith('/') ? raw : `${raw}/`
+}
+
+/** The vega flights file has 200,000 rows: more cannot be sampled. */
+export const MAX_FLIGHTS_ROWS = 200_000
+
+/**
+ * Reads the configuration from `env` (default `process.env`). Throws {@link ConfigError} on a bad
+ * value, so a typo stops the process at start instead of surfacing at request time.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const ttl = env.CACHE_TTL?.trim()
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65_535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    redisUrl: env.REDIS_URL?.trim() || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? '',
+    adminToken: env.ADMIN_TOKEN || undefined,
+    flightsRows: integer(env, 'FLIGHTS_ROWS', 50_000, 100, MAX_FLIGHTS_ROWS),
+    flightsK: integer(env, 'FLIGHTS_K', 15, 1, 200),
+    cacheTtl: ttl ? (/^\d+$/.test(ttl) ? Number(ttl) : ttl) : '24h',
+    cacheMemoryMb: integer(env, 'CACHE_MEMORY_MB', 128, 1, 65_536),
+    bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    upstreamBaseUrl: url(env, 'UPSTREAM_BASE_URL'),
+    upstreamApiKey: env.UPSTREAM_API_KEY || undefined,
+    upstreamEmbeddingModels: list(env, 'UPSTREAM_EMBEDDING_MODELS', ['text-embedding-3-small']),
+    upstreamChatModels: list(env, 'UPSTREAM_CHAT_MODELS', ['gpt-4o-mini']),
+    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
+    pricePer1kTokens: nonNegative(env, 'PRICE_PER_1K_TOKENS', 0),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+  }
+}

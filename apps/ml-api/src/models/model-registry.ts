@@ -1,0 +1,71 @@
+import { ApiError } from '../http/api-error.js'
+import type { UpstreamClient } from '../upstream/upstream-client.js'
+import { UpstreamEmbeddingsModel } from '../upstream/upstream-embeddings-model.js'
+import type { LocalModels } from './load-models.js'
+import type { AnyModel, Model } from './model.js'
+
+/** Upstream settings the registry needs. */
+export interface RegistryUpstream {
+  client: UpstreamClient
+  embeddingModels: readonly string[]
+  chatModels: readonly string[]
+  pricePer1kTokens: number
+}
+
+/**
+ * Every model the app serves, by id: the local ones and, with an upstream, its allowed embeddings
+ * models. Upstream model names are an allow-list: a client cannot make the app create caches,
+ * stats rows or metric labels for arbitrary names.
+ */
+export class ModelRegistry {
+  readonly local: LocalModels
+  readonly #embeddings = new Map<string, Model<string, Float32Array>>()
+  readonly #chatModels: ReadonlySet<string>
+  readonly #defaultEmbeddings: string
+
+  constructor(local: LocalModels, upstream?: RegistryUpstream) {
+    this.local = local
+    this.#embeddings.set(local.embeddings.id, local.embeddings)
+    for (const name of upstream?.embeddingModels ?? []) {
+      this.#embeddings.set(
+        name,
+        new UpstreamEmbeddingsModel(upstream!.client, name, upstream!.pricePer1kTokens),
+      )
+    }
+    this.#chatModels = new Set(upstream?.chatModels ?? [])
+    // With an upstream, embeddings go there unless the client names the local model.
+    this.#defaultEmbeddings = upstream?.embeddingModels[0] ?? local.embeddings.id
+  }
+
+  /** The embeddings model named `name` (default when absent); a 422 `unknown_model` otherwise. */
+  embeddings(name: string | undefined): Model<string, Float32Array> {
+    const model = this.#embeddings.get(name ?? this.#defaultEmbeddings)
+    if (model === undefined) {
+      throw new ApiError(
+        'unknown_model',
+        `model ${JSON.stringify(name)} is not served here; use one of: ${[...this.#embeddings.keys()].join(', ')}`,
+      )
+    }
+    return model
+  }
+
+  /** True when `name` is an allowed upstream chat model. */
+  isChatModel(name: string): boolean {
+    return this.#chatModels.has(name)
+  }
+
+  /** Allowed upstream chat models. */
+  get chatModels(): string[] {
+    return [...this.#chatModels]
+  }
+
+  /** Every model with cached items (for stats, metrics and admin invalidation by model). */
+  all(): AnyModel[] {
+    return [...this.#embeddings.values(), this.local.flightDelay]
+  }
+
+  /** The model with id `id`, if served. */
+  byId(id: string): AnyModel | undefined {
+    return this.all().find((m) => m.id === id)
+  }
+}

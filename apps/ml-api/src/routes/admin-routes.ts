@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../app-context.js'
+import { modelTag } from '../cache/batch-cache.js'
+import { adminGuard } from '../http/admin-auth.js'
+import { invalidInput } from '../http/api-error.js'
+import { adminSecurity, errorSchema } from '../schemas/common-schemas.js'
+
+const adminErrors = {
+  401: { ...errorSchema, description: 'Missing or wrong bearer token' },
+  404: { ...errorSchema, description: 'Admin routes are off (ADMIN_TOKEN unset)' },
+} as const
+
+/**
+ * `POST /cache/invalidate` (by model or tags) and `DELETE /cache` (everything). Both reach every
+ * replica through the cache's invalidation bus on Redis, and win over computations in flight:
+ * their answers are returned but not stored.
+ */
+export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const onRequest = adminGuard(ctx.config.adminToken)
+  app.post(
+    '/cache/invalidate',
+    {
+      onRequest,
+      schema: {
+        summary: 'Invalidate cached answers of a model, or by tags (admin)',
+        tags: ['admin'],
+        security: adminSecurity,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            model: { type: 'string', minLength: 1, maxLength: 128, description: 'A model id of /v1/models' },
+            tags: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 100,
+              items: { type: 'string', minLength: 1, maxLength: 256 },
+              description: 'Raw cache tags (every item carries model:<id>)',
+            },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { invalidated: { type: 'array', items: { type: 'string' } } },
+          },
+          ...adminErrors,
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body as { model?: string; tags?: string[] }
+      const tags = [...(body.tags ?? [])]
+      if (body.model !== undefined) {
+        const known = ctx.models.byId(body.model) !== undefined || ctx.models.isChatModel(body.model)
+        if (!known) throw invalidInput(`$.model: no model ${JSON.stringify(body.model)}`)
+        tags.push(modelTag(body.model))
+      }
+      await ctx.cache.invalidateTags(tags)
+      request.log.info({ tags }, 'cache invalidated')
+      return { invalidated: tags }
+    },
+  )
+  app.delete(
+    '/cache',
+    {
+      onRequest,
+      schema: {
+        summary: 'Clear every cached answer (admin)',
+        tags: ['admin'],
+        security: adminSecurity,
+        response: { 200: { type: 'object', properties: { cleared: { type: 'boolean' } } }, ...adminErrors },
+      },
+    },
+    async (request) => {
+      await ctx.cache.clear()
+      request.log.info('cache cleared')
+      return { cleared: true }
+    },
+  )
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../app-context.js'
+
+/** `GET /cache/stats` (JSON counters) and `GET /metrics` (Prometheus text). */
+export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    '/cache/stats',
+    {
+      schema: {
+        summary:
+          'Cache figures of this process: hits, misses, hit ratio, items computed, time/tokens/money saved',
+        description:
+          'Totals at the top level, per model under `models`. Counters of this process only: with ' +
+          'several replicas, sum them (or use /metrics).',
+        tags: ['operations'],
+      },
+    },
+    async () => {
+      const core = ctx.cache.stats()
+      return {
+        ...ctx.stats.snapshot(),
+        pricePer1kTokens: ctx.config.pricePer1kTokens,
+        inflight: ctx.batch.inflight,
+        cache: {
+          backend: ctx.backend,
+          entries: core.tiers.memory.entries,
+          bytes: core.tiers.memory.bytes,
+          errors: core.errors,
+          ...(core.tiers.remote === undefined
+            ? {}
+            : {
+                remote: {
+                  hits: core.tiers.remote.hits,
+                  errors: core.tiers.remote.errors,
+                  breaker: core.tiers.remote.breaker,
+                },
+              }),
+        },
+      }
+    },
+  )
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics', tags: ['operations'] } },
+    async (_request, reply) => {
+      const { contentType, body } = await ctx.metrics.render()
+      return reply.type(contentType).send(body)
+    },
+  )
+}

@@ -1,0 +1,31 @@
+import { createCache } from '@cache/core'
+import { responseCache } from '@cache/express'
+// @ts-expect-error apicache ships no types
+import apicache from 'apicache'
+import express from 'express'
+import { BODY } from './body.js'
+
+/** Express servers: the bare framework, ours, and apicache, all returning the same body. */
+export function expressApp(variant: string): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  const handler = (_req: express.Request, res: express.Response) => {
+    res.send(BODY)
+  }
+  switch (variant) {
+    case 'express-bare':
+      app.get('/item', handler)
+      break
+    case 'express-ours': {
+      const rc = responseCache({ cache: createCache({ ttl: '10m' }), ttl: '10m' })
+      app.get('/item', rc, handler)
+      break
+    }
+    case 'express-apicache':
+      app.get('/item', apicache.middleware('10 minutes'), handler)
+      break
+    default:
+      throw new Error(`unknown variant ${variant}`)
+  }
+  return app
+}

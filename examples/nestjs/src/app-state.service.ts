@@ -1,0 +1,28 @@
+import type { Cache } from '@cache/core'
+import { RESPONSE_CACHE } from '@cache/nestjs'
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common'
+
+/** Handler invocations per route and item versions, in this process; and the cache's lifecycle. */
+@Injectable()
+export class AppState implements OnApplicationShutdown {
+  readonly calls: Record<string, number> = {}
+  readonly versions = new Map<string, number>()
+
+  constructor(@Inject(RESPONSE_CACHE) private readonly cache: Cache) {}
+
+  count(route: string): number {
+    this.calls[route] = (this.calls[route] ?? 0) + 1
+    return this.calls[route]
+  }
+
+  async reset(): Promise<void> {
+    for (const name of Object.keys(this.calls)) delete this.calls[name]
+    this.versions.clear()
+    await this.cache.clear()
+  }
+
+  // The cache is the app's: close it (and its Redis connections) when Nest shuts down.
+  onApplicationShutdown(): Promise<void> {
+    return this.cache.close()
+  }
+}

@@ -1,0 +1,247 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createCache } from '@cache/core'
+import { publishStats } from '@cache/core/ops'
+import { RedisStore } from '@cache/core/redis'
+import { findFreePort, useRedis } from '@cache/test-utils'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasTerminalControls, runCli } from './run-cli.js'
+
+const redis = useRedis()
+let dir: string
+let store: RedisStore
+const stores: RedisStore[] = []
+
+async function openStore(sub: string): Promise<RedisStore> {
+  const s = new RedisStore({ url: redis.url, keyPrefix: `${redis.prefix}${sub}:` })
+  stores.push(s)
+  await s.ready()
+  return s
+}
+
+/** Runs cachectl against this file's Redis, under key prefix `<file prefix><sub>:`. */
+function cli(sub: string, ...args: string[]) {
+  return runCli([...args, '--redis', redis.url, '--prefix', `${redis.prefix}${sub}:`])
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cachectl-'))
+  store = await openStore('main')
+  const cache = createCache({ namespace: 'app', store, memory: false })
+  await cache.set(
+    'user:1',
+    { name: 'Ada', born: new Date(Date.UTC(1815, 11, 10)) },
+    { tags: ['user:1'], ttl: '1h' },
+  )
+  await cache.set('user:2', { name: 'Alan' }, { tags: ['user:2'] })
+  await cache.namespace('emb').set('hello', new Float32Array([0.5, -1]), { ttl: 'forever' })
+  await cache.get('missing')
+  publishStats(cache, store, { instance: 'test', interval: 60_000 })()
+})
+
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()))
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('cachectl', () => {
+  it('has --help for every command, and exits 2 on a bad command line', async () => {
+    const main = await runCli(['--help'])
+    expect(main.code).toBe(0)
+    const commands = ['stats', 'keys', 'inspect', 'clear', 'export', 'import', 'sync', 'prewarm']
+    for (const c of commands) expect(main.stdout).toContain(`  ${c} `)
+    const helps = await Promise.all(commands.map((c) => runCli([c, '--help'])))
+    helps.forEach((h, i) => {
+      expect(h.code).toBe(0)
+      expect(h.stdout).toContain(`Usage: cachectl ${commands[i]}`)
+    })
+    expect(await runCli(['frobnicate'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown command'),
+    })
+    expect(await runCli(['stats', '--bogus'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("'--bogus'"),
+    })
+    expect(await runCli(['stats'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--redis URL is required'),
+    })
+    expect(await runCli(['stats', '--redis', 'http://nope'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('not a Redis URL'),
+    })
+  })
+
+  it('fails fast with a clear message when Redis is unreachable', async () => {
+    const port = await findFreePort()
+    const started = Date.now()
+    const r = await runCli(['stats', '--redis', `redis://127.0.0.1:${port}`, '--connect-timeout', '500'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(new RegExp(`cannot reach Redis at redis://127.0.0.1:${port}.*ECONNREFUSED`))
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('stats: server facts, entries by namespace, published counters', async () => {
+    const text = await cli('main', 'stats', '--namespace', 'app')
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/^redis\s+\d+\.\d+/m)
+    expect(text.stdout).toMatch(/^entries\s+3 in namespace app$/m)
+    expect(text.stdout).toMatch(/counters\s+1 process: hits 0, stale 0, misses 1/)
+    const json = JSON.parse((await cli('main', 'stats', '--namespace', 'app/emb', '--json')).stdout)
+    expect(json).toMatchObject({ entries: 1, namespace: 'app/emb', redis: { servers: 1 } })
+  })
+
+  it('keys: a SCAN sample, with details on request', async () => {
+    const all = await cli('main', 'keys', '--namespace', 'app')
+    expect(all.stdout.trim().split('\n').sort()).toEqual(['app/emb:hello', 'app:user:1', 'app:user:2'])
+    const limited = await cli('main', 'keys', '--limit', '1')
+    expect(limited.stdout.trim().split('\n')).toHaveLength(1)
+    const long = await cli('main', 'keys', '--match', 'app:user:1', '--long')
+    expect(long.stdout).toMatch(/^app:user:1\tttl 5\dm \d+s\t\d+ B\ttags user:1$/m)
+  })
+
+  it('inspect: the decoded envelope of one entry', async () => {
+    const r = await cli('main', 'inspect', 'user:1', '--namespace', 'app')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^state\s+fresh$/m)
+    expect(r.stdout).toMatch(/^tags\s+user:1$/m)
+    expect(r.stdout).toMatch(/^codec\s+v1$/m)
+    expect(r.stdout).toMatch(/^value\s+Object \{ name: 'Ada', born: 1815-12-10T00:00:00.000Z \}$/m)
+    const json = JSON.parse((await cli('main', 'inspect', 'app/emb:hello', '--json')).stdout)
+    expect(json).toMatchObject({ ttlMs: null, expiresAt: null, valueType: 'Float32Array', codecVersion: 1 })
+    const missing = await cli('main', 'inspect', 'app:nope')
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('no entry under "app:nope"') })
+  })
+
+  it('clear: refuses without a terminal or --yes; clears by namespace, tag and pattern', async () => {
+    const s = await openStore('clear')
+    const cache = createCache({ namespace: 'app', store: s, memory: false })
+    const fill = () =>
+      cache.setMany([
+        { key: 'a', value: 1, tags: ['t'] },
+        { key: 'b', value: 2 },
+        { key: 'x:1', value: 3 },
+      ])
+    await fill()
+    await cache.namespace('child').set('c', 4)
+    const refused = await cli('clear', 'clear', '--namespace', 'app')
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('pass --yes')
+    expect(await cache.get('a')).toBe(1)
+
+    expect((await cli('clear', 'clear', '--namespace', 'app', '--dry-run')).stdout).toContain(
+      'would delete 4 keys',
+    )
+    expect((await cli('clear', 'clear', '--tag', 't')).code).toBe(2) // a tag needs its root namespace
+    const byTag = await cli('clear', 'clear', '--tag', 't', '--namespace', 'app', '--yes')
+    expect(byTag).toMatchObject({ code: 0, stdout: expect.stringContaining('deleted 1 entries tagged t') })
+    expect(await cache.get('a')).toBeUndefined()
+    expect(await cache.get('b')).toBe(2)
+
+    const byPattern = await cli('clear', 'clear', '--pattern', 'app:x:*', '--yes')
+    expect(byPattern.stdout).toContain('deleted 1 keys matching app:x:*')
+    expect(await cache.get('x:1')).toBeUndefined()
+
+    const all = await cli('clear', 'clear', '--namespace', 'app', '--yes')
+    expect(all.stdout).toContain('deleted 2 keys in namespace app')
+    expect(await cache.namespace('child').get('c')).toBeUndefined()
+  })
+
+  it('export then import into another prefix; plain output, no progress bar without a TTY', async () => {
+    const file = join(dir, 'snap.jsonl')
+    const exported = await cli('main', 'export', '--out', file, '--namespace', 'app')
+    expect(exported).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^exported 3 entries \(.+\) to /),
+    })
+    expect(exported.stderr).toBe('')
+    const lines = (await readFile(file, 'utf8')).trim().split('\n')
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      format: 'cache-snapshot',
+      source: 'redis',
+      namespace: 'app',
+    })
+
+    const imported = await cli('copy', 'import', '--in', file)
+    expect(imported.code).toBe(0)
+    expect(imported.stdout).toMatch(/^imported 3 entries into .*, skipped 0$/m)
+    for (const r of [exported, imported]) expect(hasTerminalControls(r.stdout + r.stderr)).toBe(false)
+    const copy = createCache({ namespace: 'app', store: await openStore('copy'), memory: false })
+    expect(await copy.namespace('emb').get('hello')).toEqual(new Float32Array([0.5, -1]))
+    expect(await copy.get('user:1')).toEqual({ name: 'Ada', born: new Date(Date.UTC(1815, 11, 10)) })
+
+    const again = await cli('copy', 'import', '--in', file)
+    expect(again.stdout).toMatch(/imported 0 entries .*skipped 3 \(exists: 3\)/)
+
+    const plain = await cli('copy2', 'import', '--in', file, '--progress', 'plain')
+    expect(plain.code).toBe(0)
+  })
+
+  it('import refuses a malformed file whole, or imports the valid lines with --skip-invalid', async () => {
+    const good = await readFile(join(dir, 'snap.jsonl'), 'utf8').catch(async () => {
+      await cli('main', 'export', '--out', join(dir, 'snap.jsonl'))
+      return readFile(join(dir, 'snap.jsonl'), 'utf8')
+    })
+    const bad = join(dir, 'bad.jsonl')
+    const [header, ...entries] = good.trim().split('\n')
+    await writeFile(
+      bad,
+      [header, entries[0], '{"key":"app:z","data":"AAAA"}', '{oops', ...entries.slice(1)].join('\n'),
+    )
+    const refused = await cli('bad', 'import', '--in', bad)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('2 malformed lines of 5')
+    expect(refused.stderr).toMatch(/line 3: "data" is not a cache entry/)
+    expect(refused.stderr).toMatch(/line 4: invalid JSON/)
+    expect(refused.stderr).toContain('nothing imported')
+    expect((await cli('bad', 'keys')).stdout).toBe('')
+
+    const skipped = await cli('bad', 'import', '--in', bad, '--skip-invalid')
+    expect(skipped.code).toBe(0)
+    expect(skipped.stdout).toMatch(/imported 3 entries/)
+    expect(skipped.stderr).toContain('2 malformed lines left out')
+
+    const notSnapshot = join(dir, 'not.jsonl')
+    await writeFile(notSnapshot, 'hello\n')
+    expect(await cli('bad', 'import', '--in', notSnapshot)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('not a snapshot'),
+    })
+    expect((await cli('bad', 'import', '--in', join(dir, 'missing.jsonl'))).code).toBe(1)
+  })
+
+  it('sync: a laptop SQLite store and Redis, printing "N pulled, M pushed"', async () => {
+    const sqlite = `sqlite://${join(dir, 'laptop.sqlite')}`
+    const pushed = await runCli([
+      'sync',
+      '--from',
+      `redis://${redis.url.slice(8)}`,
+      '--to',
+      sqlite,
+      '--prefix',
+      `${redis.prefix}main:`,
+    ])
+    expect(pushed.code).toBe(0)
+    expect(pushed.stdout).toMatch(/^0 pulled, 3 pushed, 0 skipped, 0 already on both sides$/m)
+    const s = await openStore('sync')
+    await createCache({ namespace: 'app', store: s, memory: false }).set('server-only', 1)
+    const both = await runCli([
+      'sync',
+      '--from',
+      sqlite,
+      '--to',
+      redis.url,
+      '--prefix',
+      `${redis.prefix}sync:`,
+      '--direction',
+      'both',
+    ])
+    expect(both.stdout).toMatch(/^1 pulled, 3 pushed, 0 skipped, 0 already on both sides$/m)
+    const file = join(dir, 'sync.jsonl')
+    const toFile = await runCli(['sync', '--from', sqlite, '--to', file, '--dry-run'])
+    expect(toFile.stdout).toMatch(/^dry run: would copy 0 pulled, 4 pushed/m)
+    expect(await runCli(['sync', '--from', 'ftp://x', '--to', file])).toMatchObject({ code: 2 })
+  })
+})

@@ -1,0 +1,84 @@
+import { importSnapshot, validateSnapshot } from '@cache/core/ops'
+import { REDIS_OPTIONS, required, str } from '../args.js'
+import { CliError } from '../cli-error.js'
+import { err, out } from '../cli-io.js'
+import type { Command } from '../command.js'
+import { num, reasons } from '../format.js'
+import { Progress, progressMode } from '../progress.js'
+import { FILTER_OPTIONS, openStoreOption, STORE_OPTION, versionOptions } from '../store-options.js'
+
+/** `cachectl import`: loads a snapshot file, after checking all of it. */
+export const importCommand: Command = {
+  spec: {
+    name: 'import',
+    summary: 'Load a snapshot file into a store. The whole file is checked first: a damaged file is refused.',
+    usage: '--in FILE (--redis URL | --store SPEC) [--overwrite] [--skip-invalid] [--dry-run]',
+    details:
+      'Every line is decoded before anything is written. With malformed lines the import is refused\n' +
+      '(exit 1, nothing written) and the first ones are listed; --skip-invalid imports the valid lines\n' +
+      'and reports the others. Entries already in the store are kept unless --overwrite.',
+    options: {
+      ...REDIS_OPTIONS,
+      ...STORE_OPTION,
+      in: { type: 'string', short: 'i', value: 'FILE', help: 'snapshot file to read' },
+      overwrite: { type: 'boolean', help: 'replace entries the store already holds' },
+      'skip-invalid': {
+        type: 'boolean',
+        help: 'import the valid lines of a damaged file, report the others',
+      },
+      'dry-run': { type: 'boolean', help: 'count what would be imported, write nothing' },
+      ...FILTER_OPTIONS,
+    },
+  },
+  async run(args, io) {
+    const file = required(args, 'in', importCommand.spec)
+    const check = await validateSnapshot(file).catch((error: Error) => {
+      throw new CliError(`cannot import ${file}: ${error.message}`)
+    })
+    const printProblems = () => {
+      for (const p of check.problems) err(io, `  line ${p.line}: ${p.reason}`)
+      if (check.invalid > check.problems.length)
+        err(io, `  ... and ${num(check.invalid - check.problems.length)} more`)
+    }
+    if (check.invalid > 0 && !args.values['skip-invalid']) {
+      err(
+        io,
+        `${file}: ${num(check.invalid)} malformed line${check.invalid > 1 ? 's' : ''} of ${num(check.entries + check.invalid)}:`,
+      )
+      printProblems()
+      throw new CliError('nothing imported (pass --skip-invalid to import the valid lines)')
+    }
+    const target = await openStoreOption(args, io, 'import')
+    if (target.kind === 'file') throw new CliError('unreachable')
+    try {
+      const progress = new Progress(io, progressMode(str(args, 'progress'), io), 'import', check.entries)
+      let processed = 0
+      const result = await importSnapshot(target.store, file, {
+        invalidLines: 'skip',
+        overwrite: args.values.overwrite === true,
+        dryRun: args.values['dry-run'] === true,
+        namespace: str(args, 'namespace'),
+        ...versionOptions(args),
+        onProgress: (p) => {
+          processed = p.processed
+          progress.update(p.processed)
+        },
+      }).catch((error: Error) => {
+        throw new CliError(error.message)
+      })
+      progress.finish(processed)
+      const verb = args.values['dry-run'] ? 'would import' : 'imported'
+      out(
+        io,
+        `${verb} ${num(result.imported)} entries into ${target.label}, skipped ${num(result.skipped)}${reasons(result.skippedBy)}`,
+      )
+      if (result.invalidLines > 0) {
+        err(io, `${num(result.invalidLines)} malformed line${result.invalidLines > 1 ? 's' : ''} left out:`)
+        printProblems()
+      }
+      return 0
+    } finally {
+      await target.close()
+    }
+  },
+}

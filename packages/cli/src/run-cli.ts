@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+/** Path of the `cachectl` launcher (it loads the built dist/, so tests run what users run). */
+export const CACHECTL = fileURLToPath(new URL('../bin/cachectl.js', import.meta.url))
+
+/** What a `cachectl` child process did. */
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Test helper: runs `cachectl` as a child process with pipes (so no TTY: no progress bar, no
+ * prompt) and resolves with its exit code and output.
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const { CACHECTL_PROGRESS: _p, REDIS_URL: _r, ...base } = process.env
+    execFile(
+      process.execPath,
+      [CACHECTL, ...args],
+      { env: { ...base, ...env }, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+/** True when `text` holds what only a terminal display uses: carriage returns or escape sequences. */
+export function hasTerminalControls(text: string): boolean {
+  return text.includes('\r') || text.includes('\u001b')
+}

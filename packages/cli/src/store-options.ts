@@ -1,0 +1,55 @@
+import type { VersionOptions } from '@cache/core/ops'
+import { list, type OptionSpec, type ParsedArgs, str } from './args.js'
+import { usageError } from './cli-error.js'
+import type { CliIo } from './cli-io.js'
+import { type Opened, openRedis, openSpec } from './connect.js'
+
+/** `--store SPEC` (any store) besides `--redis URL`. */
+export const STORE_OPTION: Record<string, OptionSpec> = {
+  store: {
+    type: 'string',
+    short: 's',
+    value: 'SPEC',
+    help: 'instead of --redis: sqlite://PATH (a persistent Keyv store)',
+  },
+}
+
+/** Options that choose which entries move. */
+export const FILTER_OPTIONS: Record<string, OptionSpec> = {
+  namespace: { type: 'string', short: 'n', value: 'NS', help: 'only this namespace (and its children)' },
+  'model-version': {
+    type: 'string',
+    value: 'V',
+    multiple: true,
+    help: 'only entries of this model version (tag version:V); entries of other versions are skipped',
+  },
+  progress: {
+    type: 'string',
+    value: 'MODE',
+    help: 'auto (bar on a terminal), bar, plain or off (default auto)',
+  },
+}
+
+/** The store of `--store`, else of `--redis` / `$REDIS_URL`. */
+export async function openStoreOption(args: ParsedArgs, io: CliIo, command: string): Promise<Opened> {
+  const spec = str(args, 'store')
+  if (spec !== undefined) {
+    const opened = await openSpec(spec, args)
+    if (opened.kind === 'file')
+      throw usageError(`--store must be a store (redis://, sqlite://), not a file: ${spec}`)
+    return opened
+  }
+  const url = str(args, 'redis') ?? io.env.REDIS_URL
+  if (url === undefined || url === '') {
+    throw usageError(
+      `--redis URL or --store SPEC is required (or set REDIS_URL)\nsee: cachectl ${command} --help`,
+    )
+  }
+  return openRedis(url, args)
+}
+
+/** The model-version filter of `--model-version`. */
+export function versionOptions(args: ParsedArgs): VersionOptions {
+  const versions = list(args, 'model-version')
+  return versions.length === 0 ? {} : { modelVersion: versions }
+}

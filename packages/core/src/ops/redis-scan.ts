@@ -1,0 +1,66 @@
+import type { Cluster, Redis } from 'ioredis'
+import type { CacheStore } from '../stores/store.js'
+
+/** The part of `RedisStore` the ops need; matched by shape so this entry never loads ioredis. */
+export interface RedisLikeStore extends CacheStore {
+  /** The ioredis client or cluster. */
+  readonly client: Redis | Cluster
+  /** The Redis key of a cache key (store prefix + bounded key). */
+  redisKey(key: string): string
+  /** Resolves once connected (`RedisStore.ready`). */
+  ready?(timeout?: number): Promise<void>
+}
+
+/** True when `store` is a `RedisStore` (by shape: two installed copies break `instanceof`). */
+export function isRedisStore(store: CacheStore): store is RedisLikeStore {
+  const s = store as Partial<RedisLikeStore>
+  return store.name === 'redis' && typeof s.redisKey === 'function' && typeof s.client === 'object'
+}
+
+/** Options of {@link scanRedisKeys}. */
+export interface ScanRedisOptions {
+  /** SCAN MATCH glob, relative to the store's key prefix (the prefix is escaped and added). @default '*' */
+  match?: string
+  /** SCAN COUNT hint: keys looked at per round trip. @default 1000 */
+  count?: number
+  /** Stop after this many keys (a sample). @default Infinity */
+  limit?: number
+}
+
+/**
+ * Yields batches of keys of a Redis store with SCAN (never KEYS), on every master of a cluster.
+ * Keys come back without the store's `keyPrefix`, as the store's own methods take them. SCAN
+ * may return a key twice while Redis rehashes; callers that count must tolerate it.
+ */
+export async function* scanRedisKeys(
+  store: RedisLikeStore,
+  options: ScanRedisOptions = {},
+): AsyncGenerator<string[]> {
+  const storePrefix = store.redisKey('')
+  const match = escapeGlob(storePrefix) + (options.match ?? '*')
+  const count = options.count ?? 1000
+  let left = options.limit ?? Number.POSITIVE_INFINITY
+  const client = store.client
+  // A store just created is still connecting, and its client has no offline queue: wait for it.
+  if (client.status !== 'ready') await store.ready?.()
+  const nodes: Redis[] = (client as Cluster).isCluster
+    ? (client as Cluster).nodes('master')
+    : [client as Redis]
+  for (const node of nodes) {
+    let cursor = '0'
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', count)
+      cursor = next
+      if (keys.length === 0) continue
+      const batch = keys.slice(0, left).map((k) => k.slice(storePrefix.length))
+      left -= batch.length
+      yield batch
+      if (left <= 0) return
+    } while (cursor !== '0')
+  }
+}
+
+/** Escapes SCAN MATCH glob characters so `s` matches literally. */
+export function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\^]/g, '\\$&')
+}

@@ -1,0 +1,87 @@
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import type { Writable } from 'node:stream'
+import type { ExportedEntry } from './exported-entry.js'
+import { formatEntryLine, type SnapshotHeader, snapshotHeader } from './snapshot-format.js'
+
+/** Options of {@link writeSnapshot}. */
+export interface WriteSnapshotOptions {
+  /** Recorded in the header: the namespace the entries were limited to. @default undefined (null) */
+  namespace?: string
+  /** Recorded in the header: what the entries were taken from. @default undefined (null) */
+  source?: string
+  /** Called every 1,000 entries and at the end with how many were written. @default undefined */
+  onProgress?: (written: number) => void
+  /** Stops writing; a file being written is removed. @default undefined */
+  signal?: AbortSignal
+}
+
+/** Outcome of {@link writeSnapshot}. */
+export interface WriteSnapshotResult {
+  /** Entry lines written. */
+  entries: number
+  /** Bytes written, header included. */
+  bytes: number
+}
+
+/**
+ * Writes entries as a snapshot (header line, then one entry a line), streaming with
+ * backpressure: memory stays bounded whatever the number of entries. Given a path, the file is
+ * written beside it under a temporary name and renamed when complete, so a failed or aborted
+ * export never leaves a truncated snapshot behind.
+ */
+export async function writeSnapshot(
+  entries: Iterable<ExportedEntry> | AsyncIterable<ExportedEntry>,
+  output: string | Writable,
+  options: WriteSnapshotOptions = {},
+): Promise<WriteSnapshotResult> {
+  if (typeof output !== 'string') {
+    return writeLines(entries, output, snapshotHeader(options.namespace, options.source), options)
+  }
+  const temp = `${output}.${process.pid}.${Date.now()}.tmp`
+  const stream = createWriteStream(temp, { flags: 'wx' })
+  try {
+    await once(stream, 'open')
+    const result = await writeLines(
+      entries,
+      stream,
+      snapshotHeader(options.namespace, options.source),
+      options,
+    )
+    stream.end()
+    await once(stream, 'close')
+    await rename(temp, output)
+    return result
+  } catch (error) {
+    stream.destroy()
+    await rm(temp, { force: true })
+    throw error
+  }
+}
+
+/**
+ * Writes `header` (when given) and the entry lines to `out`, waiting for `drain` whenever the
+ * stream's buffer is full. Does not end the stream.
+ */
+export async function writeLines(
+  entries: Iterable<ExportedEntry> | AsyncIterable<ExportedEntry>,
+  out: Writable,
+  header: SnapshotHeader | undefined,
+  options: Pick<WriteSnapshotOptions, 'onProgress' | 'signal'> = {},
+): Promise<WriteSnapshotResult> {
+  const result: WriteSnapshotResult = { entries: 0, bytes: 0 }
+  const write = async (text: string) => {
+    const line = `${text}\n`
+    result.bytes += Buffer.byteLength(line)
+    if (!out.write(line)) await once(out, 'drain')
+  }
+  if (header !== undefined) await write(JSON.stringify(header))
+  for await (const entry of entries) {
+    options.signal?.throwIfAborted()
+    await write(formatEntryLine(entry))
+    if (++result.entries % 1000 === 0) options.onProgress?.(result.entries)
+  }
+  options.onProgress?.(result.entries)
+  return result
+}

@@ -1,0 +1,123 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { NotModifiedDecision, Produced, SendDecision } from '@cache/core/http'
+
+type Callback = (error?: Error | null) => void
+type Writer = (this: ServerResponse, ...args: unknown[]) => unknown
+
+const ABORTED: Produced = Object.freeze({ kind: 'aborted' })
+const EMPTY = Buffer.alloc(0)
+
+/**
+ * Holds back what the app writes to Node's response until `end()`, and resolves with it
+ * (`captured`; nothing reaches the client). Both platforms end there: Express's `res.send` with
+ * `res.end(body)`, Fastify's `reply.send` (after serialisation and `onSend` hooks) with
+ * `raw.writeHead(status, headers)` + `raw.end(body)`. So what is held is what the platform would
+ * send, exception filters' bodies included.
+ *
+ * With `capture`, a `write` or `flushHeaders` (a piped stream, SSE, trailers) or a body over
+ * `maxBytes` switches to pass-through (`onRelease` runs, everything goes straight out), so
+ * streaming is never broken; a `close` before `end` is `aborted`. Without, the write is
+ * discarded: the caller sends another response in its place.
+ */
+export function holdResponse(
+  raw: ServerResponse,
+  capture?: { maxBytes: number; onRelease(): void },
+): Promise<Produced> {
+  return new Promise<Produced>((resolve) => {
+    const original = {
+      writeHead: raw.writeHead,
+      write: raw.write,
+      end: raw.end,
+      flushHeaders: raw.flushHeaders,
+    }
+    let settled = false
+    const settle = (produced: Produced) => {
+      if (settled) return
+      settled = true
+      Object.assign(raw, original)
+      raw.off('close', onClose)
+      resolve(produced)
+    }
+    const onClose = () => settle(ABORTED)
+    const release = () => {
+      if (settled) return
+      settle({ kind: 'passthrough', status: raw.statusCode })
+      if (!raw.headersSent) capture?.onRelease()
+    }
+
+    raw.writeHead = function writeHead(this: ServerResponse, status: number, ...rest: unknown[]) {
+      this.statusCode = status
+      if (typeof rest[0] === 'string') this.statusMessage = rest.shift() as string
+      setHeaders(this, rest[0])
+      return this
+    } as ServerResponse['writeHead']
+    raw.flushHeaders = function flushHeaders(this: ServerResponse) {
+      if (!capture) return
+      release()
+      original.flushHeaders.call(this)
+    }
+    raw.write = function write(this: ServerResponse, ...args: unknown[]) {
+      if (!capture) return true
+      release()
+      return (original.write as unknown as Writer).apply(this, args) as boolean
+    } as ServerResponse['write']
+    raw.end = function end(this: ServerResponse, chunk?: unknown, encoding?: unknown, cb?: unknown) {
+      if (typeof chunk === 'function') [cb, chunk, encoding] = [chunk, undefined, undefined]
+      else if (typeof encoding === 'function') [cb, encoding] = [encoding, undefined]
+      const body = capture ? toBuffer(chunk, encoding as BufferEncoding | undefined) : EMPTY
+      if (capture && body.byteLength > capture.maxBytes) {
+        release()
+        return (original.end as unknown as Writer).call(this, chunk, encoding, cb)
+      }
+      if (typeof cb === 'function') this.once('finish', cb as Callback)
+      settle({ kind: 'captured', status: this.statusCode, headers: this.getHeaders(), body })
+      return this
+    } as ServerResponse['end']
+    raw.once('close', onClose)
+  })
+}
+
+/**
+ * Writes the core's decision with Node's own methods: stored bytes go out as they are. When it
+ * replaces the handler's response, headers not in `preset` (set before the handler ran) go.
+ */
+export function writeDecision(
+  raw: ServerResponse,
+  decision: SendDecision | NotModifiedDecision,
+  preset: ReadonlySet<string>,
+): void {
+  if (raw.headersSent || raw.writableEnded) return
+  if (decision.replace) {
+    for (const name of raw.getHeaderNames()) if (!preset.has(name)) raw.removeHeader(name)
+  }
+  raw.statusCode = decision.status
+  const headers = decision.headers
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!
+    raw.setHeader(name, value)
+  }
+  raw.end(decision.kind === 'send' ? decision.body : undefined)
+}
+
+function toBuffer(chunk: unknown, encoding: BufferEncoding | undefined): Buffer {
+  if (chunk === undefined || chunk === null) return EMPTY
+  if (typeof chunk === 'string') return Buffer.from(chunk, encoding ?? 'utf8')
+  if (Buffer.isBuffer(chunk)) return chunk
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  return Buffer.from(String(chunk))
+}
+
+// writeHead accepts an object, an array of [name, value] pairs, or a flat [name, value, ...] list.
+function setHeaders(raw: ServerResponse, headers: unknown): void {
+  if (headers === undefined || headers === null) return
+  if (Array.isArray(headers)) {
+    if (Array.isArray(headers[0])) for (const [name, value] of headers) raw.setHeader(name, value)
+    else for (let i = 0; i + 1 < headers.length; i += 2) raw.setHeader(headers[i], headers[i + 1])
+    return
+  }
+  const record = headers as OutgoingHttpHeaders
+  for (const name of Object.keys(record)) {
+    const value = record[name]
+    if (value !== undefined) raw.setHeader(name, value)
+  }
+}

@@ -1,0 +1,82 @@
+import type { HttpCache, ResolvedRoute, RouteCacheOptions } from '@cache/core/http'
+import type { ExecutionContext } from '@nestjs/common'
+import type { Reflector } from '@nestjs/core'
+import type { CacheResponseFactory, TagsSource } from './decorators.js'
+import {
+  CACHE_RESPONSE_METADATA,
+  INVALIDATE_TAGS_METADATA,
+  type NestRequest,
+  NO_CACHE_METADATA,
+} from './tokens.js'
+
+/** How the interceptor treats one route handler. */
+export interface CachedRoute {
+  /** The route's resolved options for this request. */
+  route(context: ExecutionContext): ResolvedRoute<NestRequest>
+  /** Nest writes the result: no `@Res()`/`@Next()`, or with `passthrough`. */
+  nestWrites: boolean
+}
+
+type Options = RouteCacheOptions<NestRequest> | CacheResponseFactory<NestRequest>
+
+// Nest's own metadata keys (`@nestjs/common/constants`, which an ES module cannot import without
+// a file extension) and the `RouteParamtypes` of `@Res()` (1) and `@Next()` (2).
+const ROUTE_ARGS_METADATA = '__routeArguments__'
+const RESPONSE_PASSTHROUGH_METADATA = '__responsePassthrough__'
+const WRITES_ITSELF = /^[12]:/
+
+/** Each handler's options, from the decorators, resolved over the defaults once (per object for factories). */
+export class RouteTable {
+  readonly #http: HttpCache<NestRequest>
+  readonly #reflector: Reflector
+  readonly #routes = new WeakMap<Function, CachedRoute | null>()
+
+  constructor(http: HttpCache<NestRequest>, reflector: Reflector) {
+    this.#http = http
+    this.#reflector = reflector
+  }
+
+  /** The handler's entry, or `null` when the cache leaves it alone (not decorated, or `@NoCache()`). */
+  get(context: ExecutionContext): CachedRoute | null {
+    const handler = context.getHandler()
+    let entry = this.#routes.get(handler)
+    if (entry === undefined) {
+      entry = this.#build(handler, context.getClass())
+      this.#routes.set(handler, entry)
+    }
+    return entry
+  }
+
+  #build(handler: Function, controller: Function): CachedRoute | null {
+    const reflector = this.#reflector
+    if (reflector.get(NO_CACHE_METADATA, handler) === true) return null
+    const targets = [handler, controller]
+    const options = reflector.getAllAndOverride<Options | undefined>(CACHE_RESPONSE_METADATA, targets)
+    const tags = reflector.get<TagsSource<NestRequest> | undefined>(INVALIDATE_TAGS_METADATA, handler)
+    if (options === undefined && tags === undefined) return null
+    const extra: RouteCacheOptions<NestRequest> = tags === undefined ? {} : { invalidateTags: tags }
+    const nestWrites = nestWritesResponse(controller, handler.name)
+    if (typeof options !== 'function') {
+      const route = this.#http.route({ ...options, ...extra })
+      return { route: () => route, nestWrites }
+    }
+    const resolved = new WeakMap<object, ResolvedRoute<NestRequest>>()
+    let disabled: ResolvedRoute<NestRequest> | undefined
+    return {
+      nestWrites,
+      route: (context) => {
+        const result = options(context)
+        if (result === false) return (disabled ??= this.#http.route(false))
+        let route = resolved.get(result)
+        if (route === undefined) resolved.set(result, (route = this.#http.route({ ...result, ...extra })))
+        return route
+      },
+    }
+  }
+}
+
+function nestWritesResponse(controller: Function, method: string): boolean {
+  const args: object = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}
+  if (!Object.keys(args).some((key) => WRITES_ITSELF.test(key))) return true
+  return Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, controller, method) === true
+}

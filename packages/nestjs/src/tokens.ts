@@ -1,0 +1,25 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+/** Token of the module's `Cache`: `@Inject(RESPONSE_CACHE) cache: Cache`. Strings: ESM and CJS copies agree. */
+export const RESPONSE_CACHE = '@cache/nestjs:cache'
+
+/** Token of the `HttpCache` behind the interceptor (`invalidate({ paths, tags })`). */
+export const HTTP_RESPONSE_CACHE = '@cache/nestjs:http-cache'
+
+/** Metadata keys of the decorators. */
+export const CACHE_RESPONSE_METADATA = '@cache/nestjs:cache-response'
+export const NO_CACHE_METADATA = '@cache/nestjs:no-cache'
+export const INVALIDATE_TAGS_METADATA = '@cache/nestjs:invalidate-tags'
+
+/**
+ * What route callbacks (`tags`, `key`, `varyBy.user`) receive: Express's `Request` or Fastify's
+ * `FastifyRequest`, typed by what both have (`@CacheResponse<FastifyRequest>()` for the rest).
+ */
+export interface NestRequest {
+  method: string
+  url: string
+  headers: IncomingHttpHeaders
+  params: Record<string, string>
+  query: Record<string, unknown>
+  body?: unknown
+}
