@@ -1,25 +1,19 @@
-import type { HttpRequestInfo } from '@cache/core/http'
+import { type HttpRequestInfo, nodeRequestInfo } from '@cache/core/http'
 import type { Request } from 'express'
 
 /**
- * The core's view of an Express request. Protocol and host are Express's own (`req.protocol`,
- * `req.hostname`), so they follow the app's `trust proxy` setting: forwarded headers the app
- * trusts are keyed, untrusted ones are ignored, and the core never reads them itself. The path
- * comes from `originalUrl`, so a router mounted under a prefix still keys the full path.
+ * The core's view of an Express request: Express's own `req.protocol` and `req.hostname` (they
+ * follow `trust proxy`), and `originalUrl`, so a router mounted under a prefix keys the full path.
  */
 export function requestInfo(req: Request): HttpRequestInfo<Request> {
-  const url = req.originalUrl ?? req.url
-  const q = url.indexOf('?')
-  const routePath = (req.route as { path?: unknown } | undefined)?.path
-  return {
+  return nodeRequestInfo({
     method: req.method,
-    path: q < 0 ? url : url.slice(0, q),
-    routeId: routePath === undefined ? undefined : String(routePath),
-    query: q < 0 ? '' : url.slice(q + 1),
+    url: req.originalUrl ?? req.url,
+    routeId: (req.route as { path?: unknown } | undefined)?.path,
     protocol: req.protocol,
-    host: req.hostname ?? '',
+    host: req.hostname,
     headers: req.headers,
     body: req.body,
     raw: req,
-  }
+  })
 }

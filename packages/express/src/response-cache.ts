@@ -5,11 +5,11 @@ import {
   type HttpInvalidation,
   type ResolvedRoute,
   type RouteCacheOptions,
+  writeNodeDecision,
 } from '@cache/core/http'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { produceResponse } from './capture-response.js'
 import { requestInfo } from './request-info.js'
-import { writeDecision } from './write-decision.js'
 
 /** Options of {@link responseCache}: the cache, plus route options that every request of this middleware uses. */
 export interface ResponseCacheOptions extends RouteCacheOptions<Request> {
@@ -80,7 +80,7 @@ function handlerFor(http: HttpCache<Request>, route: ResolvedRoute<Request>): Re
           preset = names
         }),
       )
-      .then((decision) => writeDecision(res, decision, preset))
+      .then((decision) => writeNodeDecision(res, decision, preset))
       .catch(next)
   }
 }

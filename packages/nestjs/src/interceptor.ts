@@ -1,9 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { HttpCache, HttpDecision, Produce, Produced, ResolvedRoute } from '@cache/core/http'
+import {
+  type HttpCache,
+  type HttpDecision,
+  holdNodeResponse as holdResponse,
+  type Produce,
+  type Produced,
+  type ResolvedRoute,
+  writeNodeDecision as writeDecision,
+} from '@cache/core/http'
 import { type CallHandler, type ExecutionContext, Logger, type NestInterceptor } from '@nestjs/common'
 import { Reflector } from '@nestjs/core'
 import { Observable, type Subscriber, type Subscription } from 'rxjs'
-import { holdResponse, writeDecision } from './node-response.js'
 import { type PlatformRequest, requestInfo } from './request-info.js'
 import { type CachedRoute, RouteTable } from './route-table.js'
 import type { NestRequest } from './tokens.js'

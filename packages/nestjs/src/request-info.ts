@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import type { HttpRequestInfo } from '@cache/core/http'
+import { type HttpRequestInfo, nodeRequestInfo } from '@cache/core/http'
 import type { NestRequest } from './tokens.js'
 
 /** What Express's `Request` and Fastify's `FastifyRequest` both have, and where they differ. */
@@ -21,18 +21,14 @@ export interface PlatformRequest extends NestRequest {
  * are keyed, untrusted ones ignored. The path comes from `originalUrl` (global prefix included).
  */
 export function requestInfo(req: PlatformRequest): HttpRequestInfo<NestRequest> {
-  const url = req.originalUrl ?? req.url
-  const q = url.indexOf('?')
-  const routePath = req.route?.path ?? req.routeOptions?.url
-  return {
+  return nodeRequestInfo<NestRequest>({
     method: req.method,
-    path: q < 0 ? url : url.slice(0, q),
-    routeId: routePath === undefined ? undefined : String(routePath),
-    query: q < 0 ? '' : url.slice(q + 1),
+    url: req.originalUrl ?? req.url,
+    routeId: req.route?.path ?? req.routeOptions?.url,
     protocol: req.protocol,
-    host: req.hostname ?? '',
+    host: req.hostname,
     headers: req.headers,
     body: req.body,
     raw: req,
-  }
+  })
 }

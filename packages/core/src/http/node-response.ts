@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
-import type { NotModifiedDecision, Produced, SendDecision } from '@cache/core/http'
+import type { HttpDecision, Produced } from './types.js'
 
 type Callback = (error?: Error | null) => void
 type Writer = (this: ServerResponse, ...args: unknown[]) => unknown
@@ -9,17 +9,16 @@ const EMPTY = Buffer.alloc(0)
 
 /**
  * Holds back what the app writes to Node's response until `end()`, and resolves with it
- * (`captured`; nothing reaches the client). Both platforms end there: Express's `res.send` with
- * `res.end(body)`, Fastify's `reply.send` (after serialisation and `onSend` hooks) with
- * `raw.writeHead(status, headers)` + `raw.end(body)`. So what is held is what the platform would
- * send, exception filters' bodies included.
+ * (`captured`; nothing reaches the client). Express's `res.send` ends with `res.end(body)`, and
+ * Fastify's `reply.send` (after serialisation and `onSend` hooks) with `raw.writeHead(status,
+ * headers)` + `raw.end(body)`, so what is held is what the platform would send.
  *
  * With `capture`, a `write` or `flushHeaders` (a piped stream, SSE, trailers) or a body over
  * `maxBytes` switches to pass-through (`onRelease` runs, everything goes straight out), so
  * streaming is never broken; a `close` before `end` is `aborted`. Without, the write is
  * discarded: the caller sends another response in its place.
  */
-export function holdResponse(
+export function holdNodeResponse(
   raw: ServerResponse,
   capture?: { maxBytes: number; onRelease(): void },
 ): Promise<Produced> {
@@ -78,16 +77,19 @@ export function holdResponse(
 }
 
 /**
- * Writes the core's decision with Node's own methods: stored bytes go out as they are. When it
- * replaces the handler's response, headers not in `preset` (set before the handler ran) go.
+ * Writes the core's decision with Node's own methods: `end(bytes)` sends the stored bytes as they
+ * are, with none of a framework's body conversion or ETag hashing (the etag was computed once, when
+ * the response was stored). When the decision replaces the handler's response, headers not in
+ * `preset` (those set before the handler ran) are removed. Shared by every adapter whose platform
+ * ends responses through Node's `ServerResponse` (Express, Nest on Express or Fastify).
  */
-export function writeDecision(
+export function writeNodeDecision(
   raw: ServerResponse,
-  decision: SendDecision | NotModifiedDecision,
-  preset: ReadonlySet<string>,
+  decision: HttpDecision,
+  preset?: ReadonlySet<string>,
 ): void {
-  if (raw.headersSent || raw.writableEnded) return
-  if (decision.replace) {
+  if (decision.kind === 'done' || raw.headersSent || raw.writableEnded) return
+  if (decision.replace && preset !== undefined) {
     for (const name of raw.getHeaderNames()) if (!preset.has(name)) raw.removeHeader(name)
   }
   raw.statusCode = decision.status

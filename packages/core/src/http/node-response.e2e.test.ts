@@ -1,0 +1,95 @@
+import { createServer, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { nodeRequestInfo } from './node-request-info.js'
+import { holdNodeResponse, writeNodeDecision } from './node-response.js'
+import type { Produced } from './types.js'
+
+let server: Server | undefined
+afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())))
+
+async function serve(handler: (res: ServerResponse) => Promise<void> | void): Promise<string> {
+  server = createServer((_req, res) => void handler(res))
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+describe('Node response helpers shared by the adapters', () => {
+  it('holds a whole response back, then writes the decision with the stored bytes', async () => {
+    let held: Produced | undefined
+    const url = await serve(async (res) => {
+      const pending = holdNodeResponse(res, { maxBytes: 1000, onRelease: () => {} })
+      res.writeHead(201, { 'content-type': 'text/plain', 'x-handler': '1' })
+      res.end('handler body')
+      held = await pending
+      writeNodeDecision(
+        res,
+        {
+          kind: 'send',
+          status: 200,
+          headers: [['x-cache', 'HIT']],
+          body: Buffer.from('stored'),
+          replace: true,
+        },
+        new Set(),
+      )
+    })
+    const response = await fetch(url)
+    expect([response.status, await response.text(), response.headers.get('x-cache')]).toEqual([
+      200,
+      'stored',
+      'HIT',
+    ])
+    expect(response.headers.get('x-handler')).toBeNull() // set by the handler: dropped on replace
+    expect(held).toMatchObject({ kind: 'captured', status: 201, body: Buffer.from('handler body') })
+  })
+
+  it('lets a streaming or oversized response pass through untouched', async () => {
+    const results: Produced[] = []
+    const url = await serve(async (res) => {
+      const pending = holdNodeResponse(res, {
+        maxBytes: 5,
+        onRelease: () => res.setHeader('x-cache', 'MISS'),
+      })
+      res.write('chunk-1 ')
+      res.end('chunk-2')
+      results.push(await pending)
+    })
+    const response = await fetch(url)
+    expect([await response.text(), response.headers.get('x-cache')]).toEqual(['chunk-1 chunk-2', 'MISS'])
+    expect(results[0]?.kind).toBe('passthrough')
+  })
+
+  it('nodeRequestInfo splits path and query and keeps the framework-resolved host and protocol', () => {
+    const info = nodeRequestInfo({
+      method: 'GET',
+      url: '/api/items/1?b=2&a=1',
+      routeId: '/items/:id',
+      protocol: 'https',
+      host: 'example.com',
+      headers: {},
+      raw: null,
+    })
+    expect(info).toMatchObject({
+      path: '/api/items/1',
+      query: 'b=2&a=1',
+      routeId: '/items/:id',
+      protocol: 'https',
+      host: 'example.com',
+    })
+    expect(
+      nodeRequestInfo({
+        method: 'GET',
+        url: '/x',
+        protocol: 'http',
+        host: undefined,
+        headers: {},
+        raw: null,
+      }),
+    ).toMatchObject({
+      query: '',
+      host: '',
+      routeId: undefined,
+    })
+  })
+})
