@@ -142,8 +142,12 @@ describe('POST /v1/predict/flight-delay', () => {
 })
 
 describe('operations routes', () => {
-  it('lists the models with their versions', async () => {
-    const res = await (await app()).inject('/v1/models')
+  it('lists the models with their versions (a response cached by @cache/fastify)', async () => {
+    const a = await app()
+    const first = await a.inject('/v1/models')
+    const res = await a.inject('/v1/models')
+    expect([first.headers['x-cache'], res.headers['x-cache']]).toEqual(['MISS', 'HIT'])
+    expect(res.body).toBe(first.body)
     const ids = res.json<{ data: { id: string; version: string }[] }>().data.map((m) => [m.id, m.version])
     expect(ids).toEqual([
       ['use-lite', models.embeddings.version],
@@ -191,6 +195,9 @@ describe('operations routes', () => {
     expect(metrics.body).toContain('model_inference_items_total{model="use-lite"} 0')
     expect(metrics.body).toMatch(/ml_cache_lookup_duration_seconds_count\{model="flight-delay-knn"\} 2/)
     expect(metrics.body).toContain('ml_cache_backend_errors_total')
+    // the cache's own series, from the shared exporter (@cache/core/metrics)
+    expect(metrics.body).toMatch(/cache_loads_total\{cache="[^"]+"\} \d+/)
+    expect(metrics.body).toMatch(/cache_memory_entries\{cache="[^"]+"\} [1-9]/)
   })
 
   it('generates the OpenAPI document and page from the route schemas', async () => {

@@ -1,3 +1,5 @@
+import { registerCacheMetrics } from '@cache/core/metrics'
+import { responseCachePlugin } from '@cache/fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance, LogController } from 'fastify'
@@ -78,6 +80,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     return m === undefined ? undefined : { version: m.version, kind: m.kind, paid: m.paid }
   })
   const metrics = new Metrics()
+  // The cache's own series (hits/misses/stale/errors by tier, loads, bytes, breaker state) come
+  // from the shared exporter; this app adds only its per-model figures on the same registry.
+  registerCacheMetrics(cache, { registry: metrics.registry, prefix: 'cache_' })
   for (const id of [...models.all().map((m) => m.id), ...models.chatModels]) {
     stats.declare(id)
     metrics.declare(id)
@@ -128,6 +133,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
+  // Whole-response caching for the GET routes that opt in (`config.responseCache`): the shared
+  // HTTP rules of @cache/core/http. Prediction routes cache per item instead (BatchCache).
+  await app.register(responseCachePlugin, { cache, global: false, ttl: config.cacheTtl })
   registerDashboardRoute(app)
   registerEmbeddingsRoute(app, ctx)
   registerFlightDelayRoute(app, ctx)

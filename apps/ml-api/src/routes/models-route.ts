@@ -23,6 +23,8 @@ export function registerModelsRoute(app: FastifyInstance, ctx: AppContext): void
   app.get(
     '/v1/models',
     {
+      // Changes only with a deployment (the version is derived from the weights): cache the response.
+      config: { responseCache: { ttl: '1h' } },
       schema: {
         summary: 'Models served, with their versions',
         tags: ['models'],
