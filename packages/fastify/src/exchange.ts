@@ -162,7 +162,13 @@ export const cacheOnSend: onSendHookHandler = function responseCacheOnSend(reque
     }
     done(null, next)
   }
-  capture.settle({ kind: 'captured', status: reply.statusCode, headers: reply.getHeaders(), body })
+  capture.settle({
+    kind: 'captured',
+    status: reply.statusCode,
+    headers: reply.getHeaders(),
+    body,
+    preset: capture.preset,
+  })
 }
 
 // A UTF-8 string is at least as many bytes as UTF-16 code units: a long one is rejected before encoding.

@@ -18,6 +18,23 @@ async function start(...args: Parameters<typeof appWith>): Promise<FastifyInstan
 const INVALID = expect.objectContaining({ code: 'ERR_CACHE_INVALID_OPTION' })
 
 describe('responseCachePlugin (Fastify glue, inject)', () => {
+  it('does not store headers an earlier hook set (a request id); the handler’s are replayed', async () => {
+    let n = 0
+    const a = await start()
+    a.addHook('onRequest', async (_req, reply) => {
+      reply.header('x-request-id', `req-${++n}`)
+    })
+    a.get('/x', async (_req, reply) => {
+      reply.header('x-item', 'yes')
+      return { ok: true }
+    })
+    const miss = await a.inject('/x')
+    const hit = await a.inject('/x')
+    expect([miss.headers['x-cache'], miss.headers['x-request-id']]).toEqual(['MISS', 'req-1'])
+    expect([hit.headers['x-cache'], hit.headers['x-request-id']]).toEqual(['HIT', 'req-2'])
+    expect(hit.headers['x-item']).toBe('yes')
+  })
+
   it('MISS then HIT: replays status, content type and bytes with x-cache, age, etag; the handler runs once', async () => {
     let calls = 0
     const a = await start()

@@ -22,6 +22,7 @@ export function holdNodeResponse(
   raw: ServerResponse,
   capture?: { maxBytes: number; onRelease(): void },
 ): Promise<Produced> {
+  const preset = new Set(raw.getHeaderNames())
   return new Promise<Produced>((resolve) => {
     const original = {
       writeHead: raw.writeHead,
@@ -69,7 +70,7 @@ export function holdNodeResponse(
         return (original.end as unknown as Writer).call(this, chunk, encoding, cb)
       }
       if (typeof cb === 'function') this.once('finish', cb as Callback)
-      settle({ kind: 'captured', status: this.statusCode, headers: this.getHeaders(), body })
+      settle({ kind: 'captured', status: this.statusCode, headers: this.getHeaders(), body, preset })
       return this
     } as ServerResponse['end']
     raw.once('close', onClose)

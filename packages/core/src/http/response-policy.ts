@@ -11,6 +11,8 @@ export interface CapturedResponse {
   headers: ResponseHeaders
   /** The complete body. */
   body: Uint8Array
+  /** Headers set before the handler ran: judged, never stored (see `Produced`). */
+  preset?: ReadonlySet<string>
 }
 
 /** What the HTTP rules say about one captured response. */

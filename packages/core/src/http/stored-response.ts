@@ -17,7 +17,11 @@ export function toStoredResponse(
 ): StoredResponse {
   const body = Buffer.from(response.body)
   const etag = headerText(verdict.headers.etag) ?? bodyEtag(body)
-  const headers = replayableHeaders(verdict.headers)
+  let headers = replayableHeaders(verdict.headers)
+  const preset = response.preset
+  // Headers earlier middleware set for the request that was stored (its request id, say) are
+  // not the resource's: that middleware sets them again on every request, hits included.
+  if (preset !== undefined && preset.size > 0) headers = headers.filter(([name]) => !preset.has(name))
   headers.push(['etag', etag], ['content-length', String(body.byteLength)])
   return {
     kind: 'response',

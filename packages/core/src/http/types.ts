@@ -76,6 +76,12 @@ export type Produced =
       headers: ResponseHeaders
       /** The complete body. */
       body: Uint8Array
+      /**
+       * Names of the headers that were already set before the handler ran (request ids, CORS,
+       * rate-limit counters from earlier middleware). They decide storability like any other,
+       * but are not stored: the middleware that set them runs again on every request.
+       */
+      preset?: ReadonlySet<string>
     }
   | {
       /** The handler writes (or wrote) the response itself: streamed, too large, or not captured. */
