@@ -51,6 +51,11 @@ export const REDIS_OPTIONS: Record<string, OptionSpec> = {
   },
 }
 
+/** The `--namespace NS` (`-n`) option, with a help text saying what it limits. */
+export function namespaceOption(help: string): OptionSpec {
+  return { type: 'string', short: 'n', value: 'NS', help }
+}
+
 /** Parsed command line: option values by name and the positionals. */
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>

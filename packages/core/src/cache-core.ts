@@ -156,12 +156,17 @@ export class CacheCore {
     return tags.map((t) => `${ns}:${t}`)
   }
 
-  /** Writes an encoded entry to L1 then L2. L2 faults are counted and emitted, never thrown. */
-  async write(key: string, entry: CacheEntry, bytes: Uint8Array): Promise<void> {
+  /** Writes an encoded entry to L1 and counts and emits the write (the L2 part is the caller's). */
+  writeLocal(key: string, entry: CacheEntry, bytes: Uint8Array): void {
     this.l1?.set(key, entry, bytes.byteLength)
     this.counters.sets++
     if (this.emitter.has('set'))
       this.emitter.emit('set', { key, ttl: entry.expiresAt - entry.createdAt, tags: entry.tags })
+  }
+
+  /** Writes an encoded entry to L1 then L2. L2 faults are counted and emitted, never thrown. */
+  async write(key: string, entry: CacheEntry, bytes: Uint8Array): Promise<void> {
+    this.writeLocal(key, entry, bytes)
     const l2 = this.l2
     if (l2 === undefined) return
     const ttl = entry.staleUntil - Date.now()

@@ -1,5 +1,6 @@
 import { type CacheInspection, clearMatching, inspectCache } from './cache-admin.js'
 import type { CacheCore, WriteOptions } from './cache-core.js'
+import { readMany, writeMany } from './cache-many.js'
 import type { CacheEntry } from './entry/entry.js'
 import { CacheError, errors } from './errors.js'
 import type { CacheEventName, CacheListener } from './events.js'
@@ -143,47 +144,11 @@ export class Cache {
 
   /** Fresh values for `keys`, in order (`undefined` for misses); L2 is read in one call. */
   async getMany<T = unknown>(keys: readonly CacheKey[]): Promise<(T | undefined)[]> {
-    const core = this.#core
-    core.assertOpen()
-    const fulls = keys.map((k) => this.fullKey(k))
-    const now = Date.now()
-    const out: (T | undefined)[] = new Array(fulls.length).fill(undefined)
-    const missing: number[] = []
-    fulls.forEach((full, i) => {
-      const entry = core.l1?.get(full, now)
-      if (entry !== undefined && entry.expiresAt > now) {
-        core.counters.memory.hits++
-        core.hit(full, 'memory')
-        out[i] = entry.value as T
-      } else {
-        if (core.l1 !== undefined) core.counters.memory.misses++
-        missing.push(i)
-      }
-    })
-    if (missing.length > 0 && core.l2 !== undefined) {
-      let found: (Uint8Array | undefined)[] | undefined
-      const epoch = core.flights.epoch
-      try {
-        found = await core.l2.call('getMany', (s) => s.getMany(missing.map((i) => fulls[i]!)))
-      } catch (error) {
-        core.fault(error, 'getMany', undefined, 'remote')
-      }
-      if (found !== undefined) {
-        const later = Date.now()
-        const still: number[] = []
-        missing.forEach((i, j) => {
-          const entry = core.acceptRemote(fulls[i]!, found[j], later, epoch)
-          if (entry !== undefined && entry.expiresAt > later) {
-            core.hit(fulls[i]!, 'remote')
-            out[i] = entry.value as T
-          } else still.push(i)
-        })
-        missing.length = 0
-        missing.push(...still)
-      }
-    }
-    for (const i of missing) core.miss(fulls[i]!)
-    return out
+    this.#core.assertOpen()
+    return readMany<T>(
+      this.#core,
+      keys.map((k) => this.fullKey(k)),
+    )
   }
 
   /** Stores many values; every value is encoded first, so one unencodable value writes nothing. L2 gets one call. */
@@ -191,33 +156,10 @@ export class Cache {
     const core = this.#core
     core.assertOpen()
     const prepared = items.map((item) => {
-      const key = this.fullKey(item.key)
       const entry = core.makeEntry(item.value, item)
-      return { key, entry, bytes: core.encode(entry) }
+      return { key: this.fullKey(item.key), entry, bytes: core.encode(entry) }
     })
-    const now = Date.now()
-    for (const p of prepared) {
-      core.flights.invalidateKey(p.key)
-      core.l1?.set(p.key, p.entry, p.bytes.byteLength)
-      core.counters.sets++
-      if (core.emitter.has('set'))
-        core.emitter.emit('set', { key: p.key, ttl: p.entry.expiresAt - now, tags: p.entry.tags })
-    }
-    if (core.l2 === undefined || prepared.length === 0) return
-    const writes = prepared
-      .map((p) => ({
-        key: p.key,
-        value: p.bytes,
-        ttl: p.entry.staleUntil - now,
-        tags: core.qualifyTags(p.entry.tags),
-      }))
-      .filter((w) => w.ttl > 0)
-    try {
-      await core.l2.call('setMany', (s) => s.setMany(writes))
-    } catch (error) {
-      core.fault(error, 'setMany', undefined, 'remote')
-    }
-    await core.publish({ kind: 'keys', keys: prepared.map((p) => p.key) })
+    await writeMany(core, prepared)
   }
 
   /** Removes `key` from both tiers; wins over loads of this key already running. True when something was removed. */

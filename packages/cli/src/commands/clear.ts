@@ -1,6 +1,6 @@
 import { publishInvalidation, rootNamespace, scanRedisKeys, scanStoreKeys } from '@cache/core/ops'
 import type { RedisStore } from '@cache/core/redis'
-import { REDIS_OPTIONS, str } from '../args.js'
+import { namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { usageError } from '../cli-error.js'
 import { type CliIo, out } from '../cli-io.js'
 import type { Command } from '../command.js'
@@ -20,12 +20,7 @@ export const clearCommand: Command = {
       'Running apps are told over the invalidation bus, so they drop their in-memory (L1) copies too.',
     options: {
       ...REDIS_OPTIONS,
-      namespace: {
-        type: 'string',
-        short: 'n',
-        value: 'NS',
-        help: 'the namespace to clear (with its children)',
-      },
+      namespace: namespaceOption('the namespace to clear (with its children)'),
       tag: {
         type: 'string',
         short: 't',

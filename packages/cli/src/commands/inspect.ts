@@ -1,7 +1,7 @@
 import { inspect as show } from 'node:util'
 import { decodeEntry } from '@cache/core'
 import { classifyEntry, readCodecVersion } from '@cache/core/ops'
-import { REDIS_OPTIONS, str } from '../args.js'
+import { namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { CliError, usageError } from '../cli-error.js'
 import { out } from '../cli-io.js'
 import type { Command } from '../command.js'
@@ -18,7 +18,7 @@ export const inspectCommand: Command = {
     positionals: 1,
     options: {
       ...REDIS_OPTIONS,
-      namespace: { type: 'string', short: 'n', value: 'NS', help: 'KEY is relative to this namespace' },
+      namespace: namespaceOption('KEY is relative to this namespace'),
       json: { type: 'boolean', help: 'print one JSON object' },
     },
   },

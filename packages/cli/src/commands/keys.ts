@@ -1,5 +1,5 @@
 import { classifyEntry, isRedisStore, scanRedisKeys } from '@cache/core/ops'
-import { int, REDIS_OPTIONS, str } from '../args.js'
+import { int, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { out } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { openRedis, redisUrl } from '../connect.js'
@@ -13,12 +13,7 @@ export const keysCommand: Command = {
     usage: '--redis URL [--namespace NS] [--match GLOB] [--limit N] [--long]',
     options: {
       ...REDIS_OPTIONS,
-      namespace: {
-        type: 'string',
-        short: 'n',
-        value: 'NS',
-        help: 'only keys of this namespace (and its children)',
-      },
+      namespace: namespaceOption('only keys of this namespace (and its children)'),
       match: {
         type: 'string',
         short: 'm',

@@ -1,5 +1,5 @@
 import { readPublishedStats, scanStoreKeys } from '@cache/core/ops'
-import { REDIS_OPTIONS, str } from '../args.js'
+import { namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { out } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { openRedis, redisUrl } from '../connect.js'
@@ -16,12 +16,7 @@ export const statsCommand: Command = {
       "publishStats(cache, store) from '@cache/core/ops'; they are summed over live processes.",
     options: {
       ...REDIS_OPTIONS,
-      namespace: {
-        type: 'string',
-        short: 'n',
-        value: 'NS',
-        help: 'count only this namespace (and its children)',
-      },
+      namespace: namespaceOption('count only this namespace (and its children)'),
       json: { type: 'boolean', help: 'print one JSON object' },
     },
   },

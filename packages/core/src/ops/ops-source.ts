@@ -19,9 +19,8 @@ export function isStore(x: unknown): x is CacheStore {
 
 /**
  * The store behind `target` and the namespace to work in. A store is used as is (every key,
- * unless a namespace is given). A `Cache` is read through its L2 store, limited to its own
- * namespace: the `Cache` class exposes its store as `cache.store` once the core has that hook;
- * until then pass the store the cache was created with. A memory-only cache cannot be listed.
+ * unless a namespace is given). A `Cache` is read through its L2 store (`cache.store`), limited to
+ * its own namespace. A memory-only cache has no store to list.
  */
 export function resolveStore(
   target: OpsTarget,
@@ -30,11 +29,11 @@ export function resolveStore(
 ): { store: CacheStore; namespace: string | undefined } {
   if (isStore(target)) return { store: target, namespace }
   if (isCache(target)) {
-    const store = (target as { store?: CacheStore }).store
+    const store = target.store
     if (store === undefined) {
       throw new CacheError(
         errors.ERR_CACHE_INVALID_OPTION,
-        `${operation} cannot list the entries of this cache: pass the store it was created with (RedisStore, KeyvStore) instead`,
+        `${operation} cannot list the entries of a memory-only cache: give it a store (MemoryStore, RedisStore, KeyvStore)`,
       )
     }
     return { store, namespace: namespace ?? target.namespacePath }

@@ -85,8 +85,8 @@ export class MemoryStore implements InspectableStore {
     return removed
   }
 
-  /** Live keys starting with `prefix` (a snapshot), for export and sync. */
-  async keys(prefix = ''): Promise<string[]> {
+  /** Live keys starting with `prefix` (a snapshot taken now), for export and sync. */
+  keys(prefix = ''): string[] {
     this.#assertOpen()
     const now = Date.now()
     const out: string[] = []

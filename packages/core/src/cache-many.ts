@@ -1,0 +1,72 @@
+import type { CacheCore } from './cache-core.js'
+import type { CacheEntry } from './entry/entry.js'
+
+/**
+ * `getMany`: L1 per key, then one L2 call for every key L1 could not answer. Counts one lookup
+ * per key, like `get`.
+ */
+export async function readMany<T>(core: CacheCore, fulls: readonly string[]): Promise<(T | undefined)[]> {
+  const now = Date.now()
+  const out: (T | undefined)[] = new Array(fulls.length).fill(undefined)
+  let missing: number[] = []
+  fulls.forEach((full, i) => {
+    const entry = core.l1?.get(full, now)
+    if (entry !== undefined && entry.expiresAt > now) {
+      core.counters.memory.hits++
+      core.hit(full, 'memory')
+      out[i] = entry.value as T
+    } else {
+      if (core.l1 !== undefined) core.counters.memory.misses++
+      missing.push(i)
+    }
+  })
+  if (missing.length > 0 && core.l2 !== undefined) {
+    let found: (Uint8Array | undefined)[] | undefined
+    const epoch = core.flights.epoch
+    try {
+      found = await core.l2.call('getMany', (s) => s.getMany(missing.map((i) => fulls[i]!)))
+    } catch (error) {
+      core.fault(error, 'getMany', undefined, 'remote')
+    }
+    if (found !== undefined) {
+      const later = Date.now()
+      missing = missing.filter((i, j) => {
+        const entry = core.acceptRemote(fulls[i]!, found[j], later, epoch)
+        if (entry === undefined || entry.expiresAt <= later) return true
+        core.hit(fulls[i]!, 'remote')
+        out[i] = entry.value as T
+        return false
+      })
+    }
+  }
+  for (const i of missing) core.miss(fulls[i]!)
+  return out
+}
+
+/** `setMany`: L1 and counters per entry, one L2 call for all, one bus message for all. */
+export async function writeMany(
+  core: CacheCore,
+  prepared: readonly { key: string; entry: CacheEntry; bytes: Uint8Array }[],
+): Promise<void> {
+  for (const p of prepared) {
+    // An overwriting set wins over loads of the key already running.
+    core.flights.invalidateKey(p.key)
+    core.writeLocal(p.key, p.entry, p.bytes)
+  }
+  if (core.l2 === undefined || prepared.length === 0) return
+  const now = Date.now()
+  const writes = prepared
+    .map((p) => ({
+      key: p.key,
+      value: p.bytes,
+      ttl: p.entry.staleUntil - now,
+      tags: core.qualifyTags(p.entry.tags),
+    }))
+    .filter((w) => w.ttl > 0)
+  try {
+    await core.l2.call('setMany', (s) => s.setMany(writes))
+  } catch (error) {
+    core.fault(error, 'setMany', undefined, 'remote')
+  }
+  await core.publish({ kind: 'keys', keys: prepared.map((p) => p.key) })
+}
