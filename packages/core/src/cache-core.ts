@@ -185,15 +185,20 @@ export class CacheCore {
    * Reads `key` from L2 and decodes it. Concurrent reads of one key share one Redis call and one
    * decode. Faults and undecodable bytes become `undefined` plus an `error` event (a corrupted
    * entry is a miss, never a crash). A servable entry fills L1 with its remaining lifetime,
-   * unless an invalidation ran while the read was in flight.
+   * unless an invalidation ran while the read was in flight. The caller counts the result with
+   * {@link countRemote}: each caller once, though they share the read.
    */
-  async readRemote(key: string, now: number): Promise<CacheEntry | undefined> {
+  readRemote(key: string): Promise<CacheEntry | undefined> {
     let read = this.#remoteReads.get(key)
     if (read === undefined) {
       read = this.#readRemoteOnce(key)
       this.#remoteReads.set(key, read)
     }
-    const entry = await read
+    return read
+  }
+
+  /** Counts an L2 read's result as a tier hit or miss; `undefined` unless servable at `now`. */
+  countRemote(entry: CacheEntry | undefined, now: number): CacheEntry | undefined {
     const c = this.counters.remote
     if (entry === undefined || entry.staleUntil <= now) {
       c.misses++
@@ -203,30 +208,32 @@ export class CacheCore {
     return entry
   }
 
-  async #readRemoteOnce(key: string): Promise<CacheEntry | undefined> {
+  // One promise per key and no async layers: every L2 read goes through here, and each layer
+  // costs a promise and a microtask turn (issue 3 compares this path with raw ioredis).
+  #readRemoteOnce(key: string): Promise<CacheEntry | undefined> {
     const epoch = this.flights.epoch
+    return new Promise((resolve) => {
+      this.l2!.read(key, (error, bytes) => {
+        this.#remoteReads.delete(key)
+        if (error !== undefined) {
+          this.fault(error, 'get', key, 'remote')
+          resolve(undefined)
+        } else resolve(bytes === undefined ? undefined : this.#decodeRead(key, bytes, epoch))
+      })
+    })
+  }
+
+  #decodeRead(key: string, bytes: Uint8Array, epoch: number): CacheEntry | undefined {
+    let entry: CacheEntry
     try {
-      let bytes: Uint8Array | undefined
-      try {
-        bytes = await this.l2!.call('get', (s) => s.get(key))
-      } catch (error) {
-        this.fault(error, 'get', key, 'remote')
-        return undefined
-      }
-      if (bytes === undefined) return undefined
-      let entry: CacheEntry
-      try {
-        entry = decodeEntry(bytes)
-      } catch (error) {
-        this.fault(error, 'decode', key, 'remote')
-        return undefined
-      }
-      if (entry.staleUntil > Date.now() && epoch === this.flights.epoch)
-        this.l1?.set(key, entry, bytes.byteLength)
-      return entry
-    } finally {
-      this.#remoteReads.delete(key)
+      entry = decodeEntry(bytes)
+    } catch (error) {
+      this.fault(error, 'decode', key, 'remote')
+      return undefined
     }
+    if (this.l1 !== undefined && entry.staleUntil > Date.now() && epoch === this.flights.epoch)
+      this.l1.set(key, entry, bytes.byteLength)
+    return entry
   }
 
   /** Decodes bytes read from L2 (by `getMany`), counts the tier hit or miss and fills L1. */

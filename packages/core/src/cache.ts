@@ -84,7 +84,7 @@ export class Cache {
     }
     const full = this.#prefix + local
     if (core.l2 !== undefined) {
-      const entry = await core.readRemote(full, now)
+      const entry = core.countRemote(await core.readRemote(full), now)
       if (entry !== undefined && entry.expiresAt > Date.now()) {
         core.hit(full, 'remote')
         return entry.value as T

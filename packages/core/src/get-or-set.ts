@@ -39,7 +39,7 @@ export async function getOrSetSlow<T>(
   let stale = l1Stale as CacheEntry<T> | undefined
   let flight = core.flights.get<T>(key)
   if (flight === undefined && core.l2 !== undefined) {
-    const remote = (await core.readRemote(key, now)) as CacheEntry<T> | undefined
+    const remote = core.countRemote(await core.readRemote(key), now) as CacheEntry<T> | undefined
     if (remote !== undefined) {
       if (remote.expiresAt > Date.now()) {
         core.hit(key, 'remote')

@@ -30,7 +30,7 @@ export async function leadOrWait<T>(core: CacheCore, key: string): Promise<Lease
     }
     if (token !== undefined) {
       // The previous leader may have written and released just before we took the lease.
-      const written = (await core.readRemote(key, Date.now())) as CacheEntry<T> | undefined
+      const written = core.countRemote(await core.readRemote(key), Date.now()) as CacheEntry<T> | undefined
       if (written !== undefined && written.expiresAt > Date.now()) {
         await releaseLease(core, key, token)
         return { value: written.value }
@@ -39,7 +39,7 @@ export async function leadOrWait<T>(core: CacheCore, key: string): Promise<Lease
     }
     await core.waitForKey(key, Math.min(poll, Math.max(0, giveUpAt - Date.now())))
     poll = Math.min(poll * 2, POLL_MAX)
-    const entry = (await core.readRemote(key, Date.now())) as CacheEntry<T> | undefined
+    const entry = core.countRemote(await core.readRemote(key), Date.now()) as CacheEntry<T> | undefined
     if (entry !== undefined && entry.expiresAt > Date.now()) return { value: entry.value }
     if (Date.now() >= giveUpAt) return { alone: true }
   }

@@ -26,6 +26,12 @@ export interface StoreCapabilities {
   shared: boolean
   /** The store survives a process restart. */
   persistent: boolean
+  /**
+   * One `getMany` of N keys costs much less than N `get` calls (Redis MGET): the cache then
+   * coalesces the distinct-key `get`s issued in one tick into `getMany` calls.
+   * @default false
+   */
+  batchGets?: boolean
 }
 
 /** The contract every store implements; one conformance suite checks every implementation. */

@@ -13,8 +13,10 @@ export interface RedisConnectionOptions {
   client?: Redis | Cluster
   /**
    * ioredis `commandTimeout` for clients the store creates: a command unanswered after this
-   * long is rejected and removed from ioredis's queue (the cache's own deadline is shorter).
-   * @default 1000
+   * long is rejected. Off by default, because ioredis arms one timer per command (about the cost
+   * of a GET on loopback) and a cache already cuts every store call at its own deadline
+   * (`remote.timeout`, bucketed timers). Set it when the store is used without a cache.
+   * @default undefined (no per-command timer)
    */
   commandTimeout?: number
 }
@@ -24,7 +26,7 @@ export interface RedisConnectionOptions {
  * at once (the tier guard turns that into a miss) instead of piling up in memory and replaying
  * stale writes after reconnection. Reconnection is automatic with capped backoff.
  */
-function safeDefaults(commandTimeout: number): RedisOptions {
+function safeDefaults(commandTimeout: number | undefined): RedisOptions {
   return {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -47,7 +49,7 @@ export function connectRedis(options: RedisConnectionOptions): { client: Redis |
       `RedisStore needs exactly one of url, redis, cluster or client (got ${given.length === 0 ? 'none' : given.join(', ')})`,
     )
   }
-  const defaults = safeDefaults(options.commandTimeout ?? 1000)
+  const defaults = safeDefaults(options.commandTimeout)
   if (options.client !== undefined) return { client: options.client, owned: false }
   if (options.cluster !== undefined) {
     const { nodes, options: clusterOptions } = options.cluster

@@ -114,6 +114,19 @@ describe('Redis faults: calls complete within deadline + margin with correct val
     expect(cache.stats().errors).toBeGreaterThanOrEqual(2)
   })
 
+  it('Redis paused: 300 concurrent gets (coalesced into MGETs) are all cut at the deadline', async () => {
+    const s = await server()
+    const { cache, store } = cacheOn(s.url, { memory: false })
+    await store.ready()
+    const keys = Array.from({ length: 300 }, (_, i) => `c${i}`)
+    await cache.setMany(keys.map((key) => ({ key, value: key })))
+    await s.pause(3000)
+    const values = await timed(() => Promise.all(keys.map((k) => cache.get(k))))
+    expect(values).toEqual(keys.map(() => undefined))
+    // every caller's read failed and was counted once, under its own key
+    expect(cache.stats().tiers.remote?.errors).toBe(300)
+  })
+
   it('Redis with a wrong password: every call answers from the loader, fast', async () => {
     const s = await server({ requirepass: 'right' })
     const { cache } = cacheOn(`redis://:wrong@127.0.0.1:${s.port}`)

@@ -133,3 +133,36 @@ describe('RedisStore round trips (private server, INFO commandstats)', () => {
     }
   })
 })
+
+describe('RedisStore read coalescing (private server, command counts)', () => {
+  it('concurrent gets of distinct keys share MGETs of at most 128 keys; a lone get is one GET', async () => {
+    const server = await startPrivateRedis()
+    const store = new RedisStore({ url: server.url })
+    const cache = createCache({ namespace: 'co', store, memory: false })
+    try {
+      await store.ready()
+      const keys = Array.from({ length: 300 }, (_, i) => `k${i}`)
+      // every third key is missing, one holds a foreign non-string value
+      await cache.setMany(keys.filter((_, i) => i % 3 !== 0).map((key) => ({ key, value: { key } })))
+      await server.client().sadd('co:k3', 'not a cache entry')
+      const admin = server.client()
+      await admin.config('RESETSTAT')
+      const values = await Promise.all(keys.map((k) => cache.get<{ key: string }>(k)))
+      expect(values).toEqual(keys.map((key, i) => (i % 3 === 0 ? undefined : { key })))
+      const stats = await admin.info('commandstats')
+      const calls = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0)
+      expect(calls('mget')).toBe(3) // 128 + 128 + 44
+      expect(calls('get')).toBe(0)
+      expect(cache.stats().tiers.remote).toMatchObject({ hits: 200, misses: 100, errors: 0 })
+
+      await admin.config('RESETSTAT')
+      expect(await cache.get('k1')).toEqual({ key: 'k1' })
+      const after = await admin.info('commandstats')
+      expect(after).toMatch(/cmdstat_get:calls=1,/)
+      expect(after).not.toMatch(/cmdstat_mget/)
+    } finally {
+      await cache.close()
+      await server.stop()
+    }
+  })
+})

@@ -42,7 +42,7 @@ export class RedisStore implements InspectableStore {
   /** @inheritdoc */
   readonly contractVersion = STORE_CONTRACT_VERSION
   /** @inheritdoc */
-  readonly capabilities: StoreCapabilities = { shared: true, persistent: true }
+  readonly capabilities: StoreCapabilities
   /** The ioredis client (or cluster) in use. */
   readonly client: Client
   readonly #owned: boolean
@@ -57,6 +57,8 @@ export class RedisStore implements InspectableStore {
     this.#owned = owned
     this.#prefix = options.keyPrefix ?? ''
     this.#cluster = (client as Cluster).isCluster === true
+    // MGET answers N keys for about the client cost of one GET; a cluster's getMany is N GETs anyway.
+    this.capabilities = { shared: true, persistent: true, batchGets: !this.#cluster }
     // A connection error is reported through the failing calls; an unhandled 'error' event would crash the process.
     if (owned) client.on('error', () => {})
     const c = client as ScriptClient
@@ -102,8 +104,12 @@ export class RedisStore implements InspectableStore {
     return `${this.#prefix}__kt:${rkey.slice(this.#prefix.length)}`
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
-    return (await this.client.getBuffer(this.redisKey(key))) ?? undefined
+  get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return this.client.getBuffer(this.redisKey(key)).then(nullToUndefined)
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
@@ -323,4 +329,9 @@ export class RedisStore implements InspectableStore {
     this.client.disconnect()
     await Promise.race([ended, new Promise((r) => setTimeout(r, 500).unref())])
   }
+}
+
+/** Redis answers a missing key with null; the store contract says `undefined`. */
+function nullToUndefined(bytes: Buffer | null): Buffer | undefined {
+  return bytes ?? undefined
 }
