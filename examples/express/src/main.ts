@@ -70,6 +70,14 @@ app.get('/private', cached, (_req, res) => {
   res.set('cache-control', 'private, max-age=60').json({ calls: count('private') })
 })
 
+app.get('/no-store', cached, (_req, res) => {
+  res.set('cache-control', 'no-store').json({ calls: count('no-store') })
+})
+
+app.get('/vary-star', cached, (_req, res) => {
+  res.vary('*').json({ calls: count('vary-star') })
+})
+
 // Short TTL and a grace window: after expiry a failing call is answered with the stale body.
 app.get('/flaky', cached.route({ ttl: '1s', grace: '30s' }), (_req, res) => {
   const n = count('flaky')

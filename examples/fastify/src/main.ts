@@ -92,6 +92,16 @@ app.get('/private', async (_req, reply) => {
   return { calls: count('private') }
 })
 
+app.get('/no-store', async (_req, reply) => {
+  reply.header('cache-control', 'no-store')
+  return { calls: count('no-store') }
+})
+
+app.get('/vary-star', async (_req, reply) => {
+  reply.header('vary', '*')
+  return { calls: count('vary-star') }
+})
+
 // Short TTL and a grace window: after expiry a failing call is answered with the stale body.
 app.get('/flaky', { config: { responseCache: { ttl: '1s', grace: '30s' } } }, async (_req, reply) => {
   const n = count('flaky')

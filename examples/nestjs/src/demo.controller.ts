@@ -62,6 +62,21 @@ export class DemoController {
     return { calls: this.state.count('private') }
   }
 
+  // Cache-Control: no-store and Vary: *: never stored (RFC 9111 §3, §4.1).
+  @Get('no-store')
+  @CacheResponse()
+  @Header('cache-control', 'no-store')
+  noStore() {
+    return { calls: this.state.count('no-store') }
+  }
+
+  @Get('vary-star')
+  @CacheResponse()
+  @Header('vary', '*')
+  varyStar() {
+    return { calls: this.state.count('vary-star') }
+  }
+
   // Short TTL and a grace window: after expiry a failing call is answered with the stale body.
   @Get('flaky')
   @CacheResponse({ ttl: '1s', grace: '30s' })

@@ -77,6 +77,19 @@ export function safetyCases(ctx: ContractContext): void {
     expect(two.json()).toEqual({ calls: 2 })
   })
 
+  it('Cache-Control: no-store and Vary: * responses are never stored', async () => {
+    for (const [path, header, expected] of [
+      ['/no-store', 'cache-control', /no-store/],
+      ['/vary-star', 'vary', /\*/],
+    ] as const) {
+      await call(`${ctx.a}${path}`)
+      const two = await call(`${ctx.a}${path}`)
+      expect(two.xCache).not.toBe('HIT')
+      expect(two.headers.get(header)).toMatch(expected)
+      expect(two.json()).toEqual({ calls: 2 })
+    }
+  })
+
   it('Vary: Accept-Language is honoured', async () => {
     const lang = (value: string) => call(`${ctx.a}/lang`, { headers: { 'accept-language': value } })
     const en = await lang('en')
