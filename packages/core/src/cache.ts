@@ -95,6 +95,28 @@ export class Cache {
   }
 
   /**
+   * The fresh value under `key` in this process's memory tier, synchronously, or `undefined`
+   * (absent, expired, or no memory tier). Never reads L2 and never loads: a probe for hot paths
+   * that answer synchronously when they can (the HTTP adapters' hits) and go on to `get` or
+   * `getOrSet` otherwise. A value found counts as a memory hit; nothing found counts nothing, so
+   * the `get`/`getOrSet` that follows counts the miss once. Throws `ERR_CACHE_CLOSED` once closed.
+   */
+  peek<T = unknown>(key: CacheKey): T | undefined {
+    const core = this.#core
+    if (core.closed) core.assertOpen()
+    const l1 = core.l1
+    if (l1 === undefined) return undefined
+    const local = typeof key === 'string' ? key : hashKey(key)
+    const now = Date.now()
+    const entry = l1.lookup(this.#space!, local, now)
+    if (entry === undefined || entry.expiresAt <= now) return undefined
+    core.counters.memory.hits++
+    core.counters.hits++
+    if (core.emitter.has('hit')) core.hit(this.#prefix + local, 'memory', false)
+    return entry.value as T
+  }
+
+  /**
    * The value under `key`, or the loader's result, stored. Concurrent callers of one key share
    * one loader call; loader errors are never cached and reach every waiter. With grace, a
    * failing loader serves the stale value; with `staleWhileRevalidate` the stale value is

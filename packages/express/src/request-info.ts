@@ -6,14 +6,34 @@ import type { Request } from 'express'
  * follow `trust proxy`), and `originalUrl`, so a router mounted under a prefix keys the full path.
  */
 export function requestInfo(req: Request): HttpRequestInfo<Request> {
+  const headers = req.headers
+  let protocol: string
+  let host: string | undefined
+  if (headers['x-forwarded-proto'] === undefined && headers['x-forwarded-host'] === undefined) {
+    // Without forwarded headers, Express's getters answer from the socket and the Host header
+    // whatever `trust proxy` says; computing that here skips their settings lookups on every hit.
+    protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
+    host = hostnameOf(headers.host)
+  } else {
+    protocol = req.protocol
+    host = req.hostname
+  }
   return nodeRequestInfo({
     method: req.method,
     url: req.originalUrl ?? req.url,
     routeId: (req.route as { path?: unknown } | undefined)?.path,
-    protocol: req.protocol,
-    host: req.hostname,
-    headers: req.headers,
+    protocol,
+    host,
+    headers,
     body: req.body,
     raw: req,
   })
+}
+
+/** Express's `req.hostname` for a Host header: the port dropped, IPv6 brackets kept. */
+function hostnameOf(host: string | undefined): string | undefined {
+  if (!host) return undefined
+  const offset = host[0] === '[' ? host.indexOf(']') + 1 : 0
+  const colon = host.indexOf(':', offset)
+  return colon === -1 ? host : host.slice(0, colon)
 }

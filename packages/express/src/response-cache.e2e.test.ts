@@ -1,7 +1,9 @@
+import http from 'node:http'
 import { createCache } from '@cache/core'
 import express, { type ErrorRequestHandler } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ResponseCacheOptions, responseCache } from './index.js'
+import { requestInfo } from './request-info.js'
 import { listen, sleep, type TestServer } from './test-server.js'
 
 let server: TestServer | undefined
@@ -273,6 +275,40 @@ describe('responseCache (Express glue)', () => {
       { host: 'b.test', calls: 2 },
       { host: 'a.test', calls: 1 },
     ])
+  })
+
+  it('reads host and protocol as Express does, with or without forwarded headers and trust', async () => {
+    const seen: unknown[] = []
+    const url = await start((app) => {
+      app.set('trust proxy', (_addr: string, i: number) => i === 0)
+      app.get('/facts', (req, res) => {
+        const info = requestInfo(req)
+        seen.push([info.host, req.hostname, info.protocol, req.protocol])
+        res.end()
+      })
+    })
+    const port = new URL(url).port
+    const cases: Record<string, string>[] = [
+      { host: `127.0.0.1:${port}` },
+      { host: 'Example.TEST:8080' },
+      { host: '[::1]:3000' },
+      { host: '[::1]' },
+      { host: 'plain.test' },
+      { host: 'a.test', 'x-forwarded-host': 'b.test:9', 'x-forwarded-proto': 'https' },
+      { host: 'a.test', 'x-forwarded-proto': 'https' },
+    ]
+    for (const headers of cases) {
+      await new Promise<void>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: '/facts', headers }, (res) => res.resume().on('end', resolve))
+          .on('error', reject)
+      })
+    }
+    expect(seen).toHaveLength(cases.length)
+    for (const [host, hostname, protocol, expressProtocol] of seen as string[][])
+      expect([host, protocol]).toEqual([hostname, expressProtocol])
+    expect((seen[5] as string[])[0]).toBe('b.test')
+    expect((seen[6] as string[])[2]).toBe('https')
   })
 
   it('keys the full path of a mounted router, handles a request once when nested, and coalesces', async () => {

@@ -2,6 +2,7 @@ import type { Cache } from '@cache/core'
 import {
   createHttpCache,
   type HttpCache,
+  type HttpDecision,
   type HttpInvalidation,
   type ResolvedRoute,
   type RouteCacheOptions,
@@ -74,13 +75,20 @@ function handlerFor(http: HttpCache<Request>, route: ResolvedRoute<Request>): Re
     }
     marked[HANDLED] = true
     let preset: ReadonlySet<string> | undefined
-    http
-      .handle(requestInfo(req), route, (mode) =>
+    let result: HttpDecision | Promise<HttpDecision>
+    try {
+      result = http.respond(requestInfo(req), route, (mode) =>
         produceResponse(req, res, next, mode, (names) => {
           preset = names
         }),
       )
-      .then((decision) => writeNodeDecision(res, decision, preset))
-      .catch(next)
+    } catch (error) {
+      next(error)
+      return
+    }
+    // A hit in memory is answered in this tick; everything else when the core has decided.
+    if (result instanceof Promise)
+      result.then((decision) => writeNodeDecision(res, decision, preset)).catch(next)
+    else writeNodeDecision(res, result, preset)
   }
 }

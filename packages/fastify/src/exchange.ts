@@ -124,9 +124,16 @@ export function cachePreHandler(
   return function responseCachePreHandler(request, reply, done) {
     const exchange = new Exchange(reply, done)
     ;(request as unknown as Carrier)[kExchange] = exchange
-    http
-      .handle(requestInfo(request, routeId), route, exchange.produce)
-      .then(exchange.decided, exchange.failed)
+    let result: HttpDecision | Promise<HttpDecision>
+    try {
+      result = http.respond(requestInfo(request, routeId), route, exchange.produce)
+    } catch (error) {
+      exchange.failed(error)
+      return
+    }
+    // A hit in memory is sent in this tick; everything else when the core has decided.
+    if (result instanceof Promise) result.then(exchange.decided, exchange.failed)
+    else exchange.decided(result)
   }
 }
 

@@ -87,16 +87,25 @@ export class ResponseCacheInterceptor implements NestInterceptor {
       relay = next.handle().subscribe(subscriber)
       return held ?? Promise.resolve(PASSTHROUGH)
     }
-    this.#http.handle(requestInfo(req), route, produce).then(
-      (decision) => {
-        if (decision.kind === 'done') return
-        // Nest already wrote the handler's response, into the hold: answer now.
-        if (relay !== undefined) return writeDecision(raw, decision, preset ?? headerNames(res))
-        replaceNestWrite(entry, raw, decision, headerNames(res))
-        subscriber.next(undefined)
-        subscriber.complete()
-      },
-      (error: unknown) => {
+    const answer = (decision: HttpDecision) => {
+      if (decision.kind === 'done') return
+      // Nest already wrote the handler's response, into the hold: answer now.
+      if (relay !== undefined) return writeDecision(raw, decision, preset ?? headerNames(res))
+      replaceNestWrite(entry, raw, rawReq, decision, res)
+      subscriber.next(undefined)
+      subscriber.complete()
+    }
+    let result: HttpDecision | Promise<HttpDecision>
+    try {
+      result = this.#http.respond(requestInfo(req), route, produce)
+    } catch (error) {
+      subscriber.error(error)
+      return () => relay?.unsubscribe()
+    }
+    // A hit in memory is answered in this tick (issue 4: the hit path is measured against bare Nest).
+    if (!(result instanceof Promise)) answer(result)
+    else
+      result.then(answer, (error: unknown) => {
         if (relay === undefined) return subscriber.error(error)
         // The cache failed after the response was held (say, a throwing `invalidateTags`): send it.
         logger.error(error)
@@ -104,24 +113,47 @@ export class ResponseCacheInterceptor implements NestInterceptor {
           if (produced.kind !== 'captured') return
           writeDecision(raw, { ...produced, kind: 'send', headers: [], replace: false }, new Set())
         })
-      },
-    )
+      })
     return () => relay?.unsubscribe()
   }
 }
 
-/** A response the handler did not produce (stored, shared, 304): in place of Nest's write, or now. */
+/**
+ * A response the handler did not produce (stored, shared, 304), in place of Nest's write (of
+ * `undefined`). With `@Res()` Nest writes nothing: it is written now. On Express, Nest's write is
+ * `res.status(code)` + `res.send()`, which ends with `res.end()`: that one call is replaced, the
+ * lightest hold there is (issue 4 measures this path against bare Nest). On Fastify, whose
+ * `reply.send` writes through `writeHead` + `end`, the whole write is held and replaced. On both,
+ * headers set after the decision (by an outer interceptor) are dropped with Nest's write.
+ */
 function replaceNestWrite(
   entry: CachedRoute,
   raw: ServerResponse,
+  rawReq: IncomingMessage,
   decision: Exclude<HttpDecision, { kind: 'done' }>,
-  preset: ReadonlySet<string>,
+  res: PlatformResponse,
 ): void {
-  if (!entry.nestWrites) writeDecision(raw, decision, preset)
-  else
-    void holdResponse(raw).then((produced) => {
-      if (produced.kind === 'captured') writeDecision(raw, decision, preset)
-    })
+  const preset = headerNames(res)
+  if (!entry.nestWrites) return writeDecision(raw, decision, preset)
+  // The decision answered them; Express's freshness check in `res.send()` must not again.
+  delete rawReq.headers['if-none-match']
+  delete rawReq.headers['if-modified-since']
+  if (res.raw === undefined) {
+    const own = Object.hasOwn(raw, 'end') ? raw.end : undefined
+    raw.end = function replacedEnd(this: ServerResponse, ...args: unknown[]) {
+      // Back to what it was: the prototype's, or a wrapper of an earlier middleware (compression).
+      if (own === undefined) delete (raw as Partial<ServerResponse>).end
+      else raw.end = own
+      const callback = args.find((arg) => typeof arg === 'function')
+      if (callback !== undefined) this.once('finish', callback as () => void)
+      writeDecision(raw, decision, preset)
+      return this
+    } as ServerResponse['end']
+    return
+  }
+  void holdResponse(raw).then((produced) => {
+    if (produced.kind === 'captured') writeDecision(raw, decision, preset)
+  })
 }
 
 function headerNames(res: PlatformResponse): ReadonlySet<string> {

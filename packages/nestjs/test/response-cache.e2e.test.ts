@@ -103,6 +103,13 @@ class ThingsController {
     return `text ${this.calls.count('text')}`
   }
 
+  @Get('accepted')
+  @HttpCode(203)
+  @CacheResponse({ statuses: [200, 203] })
+  accepted() {
+    return { calls: this.calls.count('accepted') }
+  }
+
   @Get('stream')
   stream() {
     this.calls.count('stream')
@@ -186,6 +193,21 @@ describe.each(PLATFORMS)('ResponseCacheModule on %s', (platform) => {
     expect(hit.bytes.equals(miss.bytes)).toBe(true)
     expect(hit.headers.get('content-type')).toBe(miss.headers.get('content-type'))
     expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'))
+  })
+
+  it('replays the stored status on a hit (203 from @HttpCode), and a 304 for a matching etag', async () => {
+    const miss = await call(`${t.url}/things/accepted`)
+    const hit = await call(`${t.url}/things/accepted`)
+    expect([miss.status, hit.status, hit.xCache, hit.json()]).toEqual([203, 203, 'HIT', { calls: 1 }])
+    const etag = hit.headers.get('etag')!
+    const again = await call(`${t.url}/things/accepted`, { headers: { 'if-none-match': etag } })
+    expect([again.status, again.xCache, again.bytes.length, again.headers.get('etag')]).toEqual([
+      304,
+      'HIT',
+      0,
+      etag,
+    ])
+    expect(calls.n.accepted).toBe(1)
   })
 
   it('leaves undecorated and @NoCache() routes alone', async () => {
@@ -292,6 +314,33 @@ describe.each(PLATFORMS)('an interceptor around ResponseCacheInterceptor on %s',
         'HIT',
         true,
       ])
+      expect(t.logged).toEqual([])
+    } finally {
+      await t.close()
+      await cache.close()
+    }
+  })
+})
+
+describe('a hit on Express behind a middleware that wraps res.end (like compression)', () => {
+  it('goes through the wrapper once and leaves it in place', async () => {
+    const cache = createCache({ namespace: 'test' })
+    let wrapped = 0
+    const t = await startApp('express', appModule(cache, false), (app) => {
+      app.use((_req: unknown, res: { end: (...args: unknown[]) => unknown }, next: () => void) => {
+        const end = res.end
+        res.end = function (this: unknown, ...args: unknown[]) {
+          wrapped++
+          return end.apply(this, args)
+        }
+        next()
+      })
+    })
+    try {
+      const miss = await call(`${t.url}/things`)
+      const before = wrapped
+      const hit = await call(`${t.url}/things`)
+      expect([hit.xCache, hit.bytes.equals(miss.bytes), wrapped - before]).toEqual(['HIT', true, 1])
       expect(t.logged).toEqual([])
     } finally {
       await t.close()

@@ -53,12 +53,17 @@ type Step = { decision: HttpDecision } | { index: VariantIndex }
  * GET and opted-in POST: the stored response, or this request's handler run once for every
  * concurrent identical request (single-flight, plus the cross-process lease with Redis, both
  * from `cache.getOrSet`). A response with `Vary` is stored as a variant index under the primary
- * key and one entry per variant (RFC 9111 §4.1).
+ * key and one entry per variant (RFC 9111 §4.1). `known` is the variant index when the caller
+ * already read it (the memory hot path found the index but not this request's variant).
  */
-export async function cachedRead<R>(ctx: ReadContext<R>): Promise<HttpDecision> {
-  const first = await step(ctx, ctx.primary, undefined, 0)
-  if ('decision' in first) return first.decision
-  const second = await step(ctx, variantKey(ctx.primary, first.index.vary, ctx.req.headers), first.index, 0)
+export async function cachedRead<R>(ctx: ReadContext<R>, known?: VariantIndex): Promise<HttpDecision> {
+  let index = known
+  if (index === undefined) {
+    const first = await step(ctx, ctx.primary, undefined, 0)
+    if ('decision' in first) return first.decision
+    index = first.index
+  }
+  const second = await step(ctx, variantKey(ctx.primary, index.vary, ctx.req.headers), index, 0)
   return 'decision' in second ? second.decision : runAlone(ctx)
 }
 
@@ -187,15 +192,17 @@ export async function refreshRead<R>(ctx: ReadContext<R>): Promise<HttpDecision>
  * Reads without loading: HEAD requests (a HEAD response has no body, so a HEAD miss never
  * stores anything for GET), and requests with credentials the key ignores, which only a
  * `public` / `s-maxage` response may answer (RFC 9111 §3.5). A miss runs the handler directly.
+ * `known`: the variant index, when the caller already read it.
  */
 export async function lookupOnly<R>(
   ctx: ReadContext<R>,
   publicOnly: boolean,
   miss: XCacheStatus,
+  known?: VariantIndex,
 ): Promise<HttpDecision> {
-  let value: unknown
+  let value: unknown = known
   try {
-    value = await ctx.ns.get<HttpCacheValue>(ctx.primary)
+    value ??= await ctx.ns.get<HttpCacheValue>(ctx.primary)
     if (isVariantIndex(value)) value = await ctx.ns.get(variantKey(ctx.primary, value.vary, ctx.req.headers))
   } catch {
     value = undefined // A closed cache fails open: the handler answers.

@@ -3,12 +3,20 @@ import { CacheError, errors } from '../errors.js'
 import { assertNamespace } from '../options.js'
 import { parseCacheControl } from './cache-control.js'
 import { cachedRead, lookupOnly, refreshRead } from './cached-read.js'
-import { DONE, sendOwn } from './decisions.js'
+import { DONE, replayStored, sendOwn } from './decisions.js'
 import { pathTag } from './path-tag.js'
 import { passthrough, readContext } from './read-context.js'
-import { credentialsOf, primaryKey } from './request-key.js'
+import { credentialsOf, primaryKey, variantKey } from './request-key.js'
 import { type ResolvedRoute, type RouteCacheOptions, resolveRouteOptions } from './route-options.js'
-import type { HttpDecision, HttpRequestInfo, Produce, StoredResponse } from './types.js'
+import { isStoredResponse, isVariantIndex } from './stored-response.js'
+import type {
+  HttpCacheValue,
+  HttpDecision,
+  HttpRequestInfo,
+  Produce,
+  StoredResponse,
+  VariantIndex,
+} from './types.js'
 
 /** Options of {@link createHttpCache}: the cache, plus default route options. */
 export interface HttpCacheOptions<R = unknown> extends RouteCacheOptions<R> {
@@ -72,6 +80,20 @@ export class HttpCache<R = unknown> {
    * callback) or when `produce` rejects; store faults never reach it.
    */
   async handle(req: HttpRequestInfo<R>, route: ResolvedRoute<R>, produce: Produce): Promise<HttpDecision> {
+    return this.respond(req, route, produce)
+  }
+
+  /**
+   * {@link handle} for hot paths: a fresh response in this process's memory is answered
+   * synchronously (no promise, no microtask turn, no tags callback); anything else returns the
+   * promise `handle` would. A throwing route callback may throw synchronously here, so adapters
+   * call it inside `try`.
+   */
+  respond(
+    req: HttpRequestInfo<R>,
+    route: ResolvedRoute<R>,
+    produce: Produce,
+  ): HttpDecision | Promise<HttpDecision> {
     if (!route.enabled) return passthrough(produce, undefined)
     const method = req.method
     const cacheable =
@@ -91,6 +113,18 @@ export class HttpCache<R = unknown> {
     const credentials = credentialsOf(headers, route)
     const primary = primaryKey(req, route, credentials)
     if (primary === undefined) return passthrough(produce, 'BYPASS')
+    const refresh = requestCc !== undefined && (requestCc.noCache || requestCc.maxAge === 0)
+    let index: VariantIndex | undefined
+    if (credentials !== 'foreign' && !refresh) {
+      // Hot path (issue 4: a hit must cost less than the framework's own response): a fresh
+      // response in memory is replayed now, before any context, tags or promise is built.
+      const found = this.#peek(primary)
+      if (isVariantIndex(found)) {
+        index = found
+        const variant = this.#peek(variantKey(primary, found.vary, headers))
+        if (isStoredResponse(variant)) return this.#replay(req, variant)
+      } else if (isStoredResponse(found)) return this.#replay(req, found)
+    }
     const ctx = readContext(
       this.cache,
       route,
@@ -101,9 +135,24 @@ export class HttpCache<R = unknown> {
       produce,
     )
     if (credentials === 'foreign') return lookupOnly(ctx, true, 'BYPASS')
-    if (method === 'HEAD') return lookupOnly(ctx, false, 'MISS')
-    if (requestCc !== undefined && (requestCc.noCache || requestCc.maxAge === 0)) return refreshRead(ctx)
-    return cachedRead(ctx)
+    if (method === 'HEAD') return lookupOnly(ctx, false, 'MISS', index)
+    if (refresh) return refreshRead(ctx)
+    return cachedRead(ctx, index)
+  }
+
+  /** A fresh value in memory, or `undefined` (a closed cache fails open: the slow path decides). */
+  #peek(key: string): HttpCacheValue | undefined {
+    try {
+      return this.cache.peek<HttpCacheValue>(key)
+    } catch {
+      return undefined
+    }
+  }
+
+  #replay(req: HttpRequestInfo<R>, stored: StoredResponse): HttpDecision {
+    const method = req.method
+    const conditional = method === 'GET' || method === 'HEAD'
+    return replayStored(stored, 'HIT', req.headers['if-none-match'], conditional, Date.now())
   }
 
   /** Drops the cached responses of `paths` (all their variants) and every response tagged with one of `tags`. */

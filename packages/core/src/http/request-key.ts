@@ -40,6 +40,21 @@ export function primaryKey<R>(
 ): string | undefined {
   const post = req.method === 'POST'
   if (post && req.body === undefined) return undefined
+  // Most routes key on the URL alone: remember their digests (issue 4, the hit path).
+  const simple =
+    !post &&
+    route.user === undefined &&
+    route.key === undefined &&
+    route.varyHeaders.length === 0 &&
+    route.varyCookies.length === 0
+  let memoKey: string | undefined
+  if (simple) {
+    const { protocol, host, path, query } = req
+    // Length-prefixed, so distinct (protocol, host, path, query) can never give one memo key.
+    memoKey = `${protocol.length}:${protocol}${host.length}:${host}${path.length}:${path}${query}`
+    const known = URL_KEYS.get(memoKey)
+    if (known !== undefined) return known
+  }
   let user: string | number | null = null
   if (route.user !== undefined) {
     user = route.user(req.raw) ?? null
@@ -63,12 +78,32 @@ export function primaryKey<R>(
     post ? req.body : null,
     route.key === undefined ? null : route.key(req.raw),
   ]
+  let key: string
   try {
-    return hashKey(tuple)
+    key = hashKey(tuple)
   } catch (error) {
     if (isCacheError(error, errors.ERR_CACHE_INVALID_KEY_INPUT)) return undefined
     throw error
   }
+  if (memoKey !== undefined) {
+    // Oldest first out: a bounded memo (a few hundred KB) whatever the URL churn.
+    if (URL_KEYS.size >= URL_KEYS_MAX) URL_KEYS.delete(URL_KEYS.keys().next().value!)
+    URL_KEYS.set(memoKey, key)
+  }
+  return key
+}
+
+/**
+ * Digests of URL-only keys, by protocol, host, path and raw query. A pure function's memo, so it
+ * is shared by every cache; it saves the canonical encoding and SHA-256 of the key tuple (about
+ * 2 µs) on every repeated URL.
+ */
+const URL_KEYS = new Map<string, string>()
+const URL_KEYS_MAX = 2048
+
+/** Entries in the URL key memo (for tests). @internal */
+export function urlKeyMemoSize(): number {
+  return URL_KEYS.size
 }
 
 /** Key of one variant of a response that carried `Vary` (RFC 9111 §4.1). */
