@@ -134,7 +134,10 @@ function replaceNestWrite(
   res: PlatformResponse,
 ): void {
   const preset = headerNames(res)
-  if (!entry.nestWrites) return writeDecision(raw, decision, preset)
+  if (!entry.nestWrites) {
+    writeDecision(raw, decision, preset)
+    return
+  }
   // The decision answered them; Express's freshness check in `res.send()` must not again.
   delete rawReq.headers['if-none-match']
   delete rawReq.headers['if-modified-since']
