@@ -73,15 +73,16 @@ function handlerFor(http: HttpCache<Request>, route: ResolvedRoute<Request>): Re
       next()
       return
     }
-    marked[HANDLED] = true
     let preset: ReadonlySet<string> | undefined
     let result: HttpDecision | Promise<HttpDecision>
     try {
-      result = http.respond(requestInfo(req), route, (mode) =>
-        produceResponse(req, res, next, mode, (names) => {
+      result = http.respond(requestInfo(req), route, (mode) => {
+        // Marked when the chain goes on (a hit answered here needs no mark).
+        marked[HANDLED] = true
+        return produceResponse(req, res, next, mode, (names) => {
           preset = names
-        }),
-      )
+        })
+      })
     } catch (error) {
       next(error)
       return
