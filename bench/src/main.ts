@@ -6,7 +6,9 @@ import { redisBench } from './redis-bench.js'
 // Benchmarks stay out of `npm test` and CI (speed is never asserted in tests).
 // `npm run bench` runs every part; `npm run bench -- core` (or redis) runs one.
 const only = process.argv.slice(2).find((a) => !a.startsWith('-'))
-const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
+const requested = Number.parseInt(process.env.BENCH_ROUNDS ?? '', 10)
+// Unset, empty or not a positive integer: the default (an empty value once gave 0 rounds and NaN tables).
+const rounds = Number.isInteger(requested) && requested > 0 ? requested : 15
 console.log(`# cache-toolkit benchmarks — Node ${process.version}, ${new Date().toISOString()}`)
 if (!only || only === 'core') await coreBench({ rounds })
 if (!only || only === 'redis') await redisBench({ rounds: Math.min(rounds, 9) })
