@@ -146,3 +146,43 @@ describe('L1 + L2', () => {
     expect(chaos.calls).toBe(calls + 1) // re-read from L2 once L1's capped copy expired
   })
 })
+
+describe('L2 read coalescing (a store that declares batchGets)', () => {
+  function batching() {
+    const shared = new MemoryStore()
+    const chaos = new ChaosStore(shared)
+    Object.assign(chaos, { capabilities: { ...chaos.capabilities, batchGets: true } })
+    const writer = createCache({ namespace: 'app', store: chaos, bus: false })
+    const reader = createCache({ namespace: 'app', store: chaos, memory: false, bus: false })
+    return { chaos, writer, reader }
+  }
+
+  it('gets issued in one tick share getMany calls of at most 128 keys; a lone get is one get', async () => {
+    const { chaos, writer, reader } = batching()
+    const keys = Array.from({ length: 300 }, (_, i) => `k${i}`)
+    await writer.setMany(keys.slice(1).map((key) => ({ key, value: key })))
+    chaos.calls = 0
+    const values = await Promise.all(keys.map((k) => reader.get(k)))
+    expect(values).toEqual(keys.map((k, i) => (i === 0 ? undefined : k)))
+    expect(chaos.calls).toBe(3)
+    expect(reader.stats().tiers.remote).toMatchObject({ hits: 299, misses: 1, errors: 0 })
+    chaos.calls = 0
+    expect(await reader.get('k7')).toBe('k7')
+    expect(chaos.calls).toBe(1)
+  })
+
+  it('a failing batch is a miss and an error for each key, and one failure for the breaker', async () => {
+    const { chaos, writer, reader } = batching()
+    await writer.set('a', 1)
+    const errors: (string | undefined)[] = []
+    reader.on('error', ({ key }) => errors.push(key))
+    chaos.mode = 'fail'
+    const keys = Array.from({ length: 10 }, (_, i) => `f${i}`)
+    expect(await Promise.all(keys.map((k) => reader.get(k)))).toEqual(keys.map(() => undefined))
+    expect(errors.sort()).toEqual(keys.map((k) => `app:${k}`).sort())
+    expect(reader.stats().tiers.remote?.breaker).toBe('closed')
+    chaos.mode = 'corrupt'
+    expect(await Promise.all([reader.get('a'), reader.get('missing')])).toEqual([undefined, undefined])
+    expect(errors).toContain('app:a')
+  })
+})
