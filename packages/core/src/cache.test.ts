@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createCache } from './create-cache.js'
 import { errors, isCacheError } from './errors.js'
 import type { CacheEvents } from './events.js'
+import { MemoryStore } from './stores/memory-store.js'
 
 async function rejectionCode(p: Promise<unknown> | (() => unknown)): Promise<string | undefined> {
   try {
@@ -294,6 +295,45 @@ describe('stats and events', () => {
     cache.off('miss', l)
     await cache.get('x')
     expect(n).toBe(1)
+  })
+})
+
+describe('peek', () => {
+  it('answers from memory synchronously; a value found is one memory hit, nothing found counts nothing', async () => {
+    const cache = createCache({ ttl: 1000 })
+    const hits: string[] = []
+    cache.on('hit', ({ key, tier }) => hits.push(`${key}@${tier}`))
+    await cache.set('a', { v: 1 })
+    expect(cache.peek('a')).toEqual({ v: 1 })
+    expect(cache.peek('nope')).toBeUndefined()
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 0, lookups: 1 })
+    expect(cache.stats().tiers.memory).toMatchObject({ hits: 1, misses: 0 })
+    expect(hits).toEqual(['cache:a@memory'])
+    // The get that follows a failed peek counts the miss, once.
+    expect(await cache.get('nope')).toBeUndefined()
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, lookups: 2 })
+  })
+
+  it('never returns an expired entry, and never reads L2', async () => {
+    vi.useFakeTimers()
+    try {
+      const store = new MemoryStore()
+      const writer = createCache({ store, bus: false })
+      const reader = createCache({ store, bus: false, ttl: 1000, grace: '1m' })
+      await writer.set('in-l2-only', 1)
+      expect(reader.peek('in-l2-only')).toBeUndefined()
+      await reader.set('k', 2)
+      vi.advanceTimersByTime(1001)
+      expect(reader.peek('k')).toBeUndefined() // stale (within grace) is not fresh
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('throws ERR_CACHE_CLOSED once closed', async () => {
+    const cache = createCache()
+    await cache.close()
+    expect(await rejectionCode(() => cache.peek('a'))).toBe(errors.ERR_CACHE_CLOSED)
   })
 })
 

@@ -10,6 +10,7 @@ import { assertNamespace } from './options.js'
 import type { CacheStats } from './stats.js'
 import type { LruNode } from './stores/lru-map.js'
 import type { CacheStore } from './stores/store.js'
+import { type WrapOptions, wrapFunction } from './wrap-function.js'
 
 /** A cache key: a string is used as is; anything else is hashed with `hashKey` (canonical, order-independent). */
 export type CacheKey = string | unknown
@@ -20,14 +21,6 @@ export interface SetManyItem<T = unknown> extends WriteOptions {
   key: CacheKey
   /** The value. */
   value: T
-}
-
-/** Options of `wrap`. */
-export interface WrapOptions<A extends unknown[]> extends GetOrSetOptions {
-  /** Stable name of the memoized function, part of every key. @default fn.name (required when the function is anonymous) */
-  name?: string
-  /** Derives the key from the arguments; hashed canonically. @default (...args) => args */
-  key?: (...args: A) => unknown
 }
 
 /**
@@ -298,19 +291,7 @@ export class Cache {
     fn: (...args: A) => R | Promise<R>,
     options: WrapOptions<A> = {},
   ): (...args: A) => Promise<R> {
-    if (typeof fn !== 'function')
-      throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'wrap expects a function')
-    const name = options.name ?? fn.name
-    if (!name) {
-      throw new CacheError(
-        errors.ERR_CACHE_INVALID_OPTION,
-        'wrap needs options.name for an anonymous function',
-      )
-    }
-    const keyOf = options.key ?? ((...args: A) => args)
-    const ns = this.namespace('wrap').namespace(name.replace(/[^A-Za-z0-9_.-]/g, '_'))
-    const { name: _n, key: _k, ...rest } = options
-    return (...args: A) => ns.getOrSet<R>(hashKey(keyOf(...args)), () => fn(...args), rest)
+    return wrapFunction(this, fn, options)
   }
 
   /** Counters of the whole cache (all namespaces). They add up: `lookups = hits + staleHits + misses`. */

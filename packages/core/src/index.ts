@@ -1,7 +1,7 @@
 /** Version of `@cache/core`. */
 export const CORE_VERSION = '0.1.0'
 
-export { Cache, type CacheKey, type SetManyItem, type WrapOptions } from './cache.js'
+export { Cache, type CacheKey, type SetManyItem } from './cache.js'
 export type { CacheInspection } from './cache-admin.js'
 export type { WriteOptions } from './cache-core.js'
 export { createCache } from './create-cache.js'
@@ -23,3 +23,4 @@ export {
   type StoreWrite,
 } from './stores/store.js'
 export type { BreakerState } from './tiers/circuit-breaker.js'
+export type { WrapOptions } from './wrap-function.js'

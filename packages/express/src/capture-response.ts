@@ -1,4 +1,4 @@
-import { holdNodeResponse, type Produced, type ProduceMode } from '@cache/core/http'
+import { hideConditionalHeaders, holdNodeResponse, type Produced, type ProduceMode } from '@cache/core/http'
 import type { NextFunction, Request, Response } from 'express'
 
 const PASSTHROUGH: Produced = Object.freeze({ kind: 'passthrough' })
@@ -20,11 +20,7 @@ export function produceResponse(
   mode: ProduceMode,
   onCapture: (preset: ReadonlySet<string>) => void,
 ): Promise<Produced> {
-  if (mode.hideConditionalHeaders) {
-    // The core answers conditional requests itself; the handler must produce a full response.
-    delete req.headers['if-none-match']
-    delete req.headers['if-modified-since']
-  }
+  if (mode.hideConditionalHeaders) hideConditionalHeaders(req.headers)
   if (!mode.capture) {
     if (mode.xCache !== undefined) res.setHeader('x-cache', mode.xCache)
     next()

@@ -1,10 +1,10 @@
-import type {
-  HttpCache,
-  HttpDecision,
-  Produced,
-  ProduceMode,
-  RequestHeaders,
-  ResolvedRoute,
+import {
+  type HttpCache,
+  type HttpDecision,
+  hideConditionalHeaders,
+  type Produced,
+  type ProduceMode,
+  type ResolvedRoute,
 } from '@cache/core/http'
 import type {
   FastifyReply,
@@ -58,8 +58,7 @@ class Exchange {
   produce = (mode: ProduceMode): Promise<Produced> => {
     this.produced = true
     const reply = this.reply
-    // The core answers conditional requests itself; the handler must produce a full response.
-    if (mode.hideConditionalHeaders) hideConditionals(reply.request.raw.headers)
+    if (mode.hideConditionalHeaders) hideConditionalHeaders(reply.request.raw.headers)
     if (!mode.capture) {
       if (mode.xCache !== undefined) reply.header('x-cache', mode.xCache)
       this.done()
@@ -103,12 +102,6 @@ class Exchange {
     else if (!this.produced) this.done(error as Error)
     else this.reply.log.error({ err: error }, '@cache/fastify: response cache failed after the handler ran')
   }
-}
-
-function hideConditionals(headers: RequestHeaders): void {
-  const h = headers as Record<string, unknown>
-  delete h['if-none-match']
-  delete h['if-modified-since']
 }
 
 /**

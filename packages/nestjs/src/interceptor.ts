@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
   type HttpCache,
   type HttpDecision,
+  hideConditionalHeaders,
   holdNodeResponse as holdResponse,
   type Produce,
   type Produced,
@@ -74,11 +75,7 @@ export class ResponseCacheInterceptor implements NestInterceptor {
     let preset: ReadonlySet<string> | undefined
     // Runs the handler: its result and errors go to Nest through this interceptor's Observable.
     const produce: Produce = (mode) => {
-      if (mode.hideConditionalHeaders) {
-        // The core answers conditional requests itself; the handler must produce a full response.
-        delete rawReq.headers['if-none-match']
-        delete rawReq.headers['if-modified-since']
-      }
+      if (mode.hideConditionalHeaders) hideConditionalHeaders(rawReq.headers)
       const setXCache = () => mode.xCache !== undefined && raw.setHeader('x-cache', mode.xCache)
       if (mode.capture && !raw.headersSent) {
         preset = headerNames(res)
@@ -91,7 +88,7 @@ export class ResponseCacheInterceptor implements NestInterceptor {
       if (decision.kind === 'done') return
       // Nest already wrote the handler's response, into the hold: answer now.
       if (relay !== undefined) return writeDecision(raw, decision, preset ?? headerNames(res))
-      replaceNestWrite(entry, raw, rawReq, decision, res)
+      replaceNestWrite(entry, raw, decision, res)
       subscriber.next(undefined)
       subscriber.complete()
     }
@@ -122,14 +119,13 @@ export class ResponseCacheInterceptor implements NestInterceptor {
  * A response the handler did not produce (stored, shared, 304), in place of Nest's write (of
  * `undefined`). With `@Res()` Nest writes nothing: it is written now. On Express, Nest's write is
  * `res.status(code)` + `res.send()`, which ends with `res.end()`: that one call is replaced, the
- * lightest hold there is (issue 4 measures this path against bare Nest). On Fastify, whose
+ * lightest hold there is (whatever status Express's own freshness check set, the decision's wins) (issue 4 measures this path against bare Nest). On Fastify, whose
  * `reply.send` writes through `writeHead` + `end`, the whole write is held and replaced. On both,
  * headers set after the decision (by an outer interceptor) are dropped with Nest's write.
  */
 function replaceNestWrite(
   entry: CachedRoute,
   raw: ServerResponse,
-  rawReq: IncomingMessage,
   decision: Exclude<HttpDecision, { kind: 'done' }>,
   res: PlatformResponse,
 ): void {
@@ -138,9 +134,6 @@ function replaceNestWrite(
     writeDecision(raw, decision, preset)
     return
   }
-  // The decision answered them; Express's freshness check in `res.send()` must not again.
-  delete rawReq.headers['if-none-match']
-  delete rawReq.headers['if-modified-since']
   if (res.raw === undefined) {
     const own = Object.hasOwn(raw, 'end') ? raw.end : undefined
     raw.end = function replacedEnd(this: ServerResponse, ...args: unknown[]) {

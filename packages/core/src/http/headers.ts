@@ -1,4 +1,16 @@
-import type { HeaderPair, ResponseHeaders } from './types.js'
+import type { HeaderPair, RequestHeaders, ResponseHeaders } from './types.js'
+
+/**
+ * Removes a request's conditional headers (`If-None-Match`, `If-Modified-Since`). The core answers
+ * conditional requests itself (RFC 9110 §13.1): a handler whose response may be stored must
+ * produce a full response, and a framework writing after a replayed one must not judge freshness
+ * again. Adapters call it when `ProduceMode.hideConditionalHeaders` says so.
+ */
+export function hideConditionalHeaders(headers: RequestHeaders): void {
+  const h = headers as Record<string, unknown>
+  delete h['if-none-match']
+  delete h['if-modified-since']
+}
 
 /** One header's value as text: repeated fields joined with `, ` (RFC 9110 §5.3); `undefined` when absent. */
 export function headerText(value: string | number | readonly string[] | undefined): string | undefined {

@@ -1,5 +1,6 @@
 export { type CacheControl, parseCacheControl } from './cache-control.js'
 export { bodyEtag, ifNoneMatchMatches } from './etag.js'
+export { hideConditionalHeaders } from './headers.js'
 export { createHttpCache, HttpCache, type HttpCacheOptions, type HttpInvalidation } from './http-cache.js'
 export { type NodeRequestFacts, nodeRequestInfo } from './node-request-info.js'
 export { holdNodeResponse, writeNodeDecision } from './node-response.js'

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createCache } from '../create-cache.js'
 import { createHttpCache } from './http-cache.js'
-import { captured, FakeHandler, header, send, text } from './test-helpers.js'
+import { captured, FakeHandler, header, request, send, text } from './test-helpers.js'
+import type { HttpDecision } from './types.js'
 
 function setup(
   options: Parameters<typeof createHttpCache>[0] extends infer O ? Omit<O, 'cache'> : never = {},
@@ -10,6 +11,39 @@ function setup(
   const http = createHttpCache({ cache, ...options })
   return { cache, http, route: http.route() }
 }
+
+describe("respond (the adapters' hot path)", () => {
+  it('answers a fresh response in memory synchronously; anything else is a promise', async () => {
+    const { http, route } = setup()
+    const h = new FakeHandler()
+    const miss = http.respond(request(), route, h.produce())
+    expect(miss).toBeInstanceOf(Promise)
+    expect(header(await miss, 'x-cache')).toBe('MISS')
+    const hit = http.respond(request(), route, h.produce())
+    expect(hit).not.toBeInstanceOf(Promise)
+    expect([header(hit as HttpDecision, 'x-cache'), text(hit as HttpDecision), h.calls]).toEqual([
+      'HIT',
+      'body 1',
+      1,
+    ])
+    // Credentials the key ignores take the slow path (only public responses may answer them).
+    expect(http.respond(request({ headers: { cookie: 'a=1' } }), route, h.produce())).toBeInstanceOf(Promise)
+  })
+
+  it("finds a Vary index in memory and goes on with this request's variant", async () => {
+    const { http, route } = setup()
+    const h = new FakeHandler((n) => captured(200, `body ${n}`, { vary: 'accept-language' }))
+    const en = { headers: { 'accept-language': 'en' } }
+    const fr = { headers: { 'accept-language': 'fr' } }
+    await http.respond(request(en), route, h.produce())
+    const hit = http.respond(request(en), route, h.produce())
+    expect(hit).not.toBeInstanceOf(Promise)
+    const other = await http.respond(request(fr), route, h.produce())
+    expect([header(other, 'x-cache'), text(other), h.calls]).toEqual(['MISS', 'body 2', 2])
+    const head = await http.respond(request({ ...fr, method: 'HEAD' }), route, h.produce())
+    expect(header(head, 'x-cache')).toBe('HIT')
+  })
+})
 
 describe('methods', () => {
   it('caches GET: the second request is a HIT and the handler runs once', async () => {

@@ -114,6 +114,25 @@ describe('Redis faults: calls complete within deadline + margin with correct val
     expect(cache.stats().errors).toBeGreaterThanOrEqual(2)
   })
 
+  it('a store used without a cache: no per-command timer by default, commandTimeout when asked', async () => {
+    const s = await server()
+    const plain = new RedisStore({ url: s.url })
+    const timed = new RedisStore({ url: s.url, commandTimeout: 100 })
+    cleanups.push(
+      () => plain.close(),
+      () => timed.close(),
+    )
+    await Promise.all([plain.ready(), timed.ready()])
+    expect((plain.client as { options: { commandTimeout?: number } }).options.commandTimeout).toBeUndefined()
+    await s.pause(1500)
+    const started = performance.now()
+    await expect(timed.get('k')).rejects.toThrow(/timed out/i)
+    expect(performance.now() - started).toBeLessThan(1000)
+    // Without it, the command waits for Redis (a cache cuts it at its own deadline instead).
+    expect(await plain.get('k')).toBeUndefined()
+    expect(performance.now() - started).toBeGreaterThan(1000)
+  })
+
   it('Redis paused: 300 concurrent gets (coalesced into MGETs) are all cut at the deadline', async () => {
     const s = await server()
     const { cache, store } = cacheOn(s.url, { memory: false })
