@@ -12,6 +12,7 @@ export { CacheError, type CacheErrorCode, type CacheErrorOptions, errors, isCach
 export type { CacheEventName, CacheEvents, CacheListener, TierName } from './events.js'
 export type { GetOrSetOptions, Loader, LoaderContext } from './get-or-set.js'
 export { hashKey } from './keys/index.js'
+export { assertKnownOptions } from './known-options.js'
 export type { CacheOptions } from './options.js'
 export type { CacheStats, TierStats } from './stats.js'
 export type { MemoryOptions } from './stores/memory-options.js'

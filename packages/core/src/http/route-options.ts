@@ -1,5 +1,6 @@
 import { type ByteSize, type Duration, parseBytes, parseDuration } from '../duration.js'
 import { CacheError, errors, isCacheError } from '../errors.js'
+import { assertKnownOptions } from '../known-options.js'
 
 /** What the key of a route varies on besides method, protocol, host, path and query. */
 export interface VaryBy<R = unknown> {
@@ -123,7 +124,7 @@ export interface ResolvedRoute<R = unknown> {
   readonly invalidateTags: ((req: R) => readonly string[]) | undefined
 }
 
-const KNOWN = new Set([
+const KNOWN: readonly string[] = [
   'ttl',
   'grace',
   'methods',
@@ -135,7 +136,7 @@ const KNOWN = new Set([
   'maxEntryBytes',
   'invalidateOnMutation',
   'invalidateTags',
-])
+]
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 function invalid(message: string, cause?: unknown): CacheError {
@@ -180,11 +181,8 @@ export function resolveRouteOptions<R = unknown>(
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw invalid('Route cache options must be an object or false')
   }
-  for (const source of [defaults, options ?? {}]) {
-    for (const name of Object.keys(source)) {
-      if (!KNOWN.has(name)) throw invalid(`Unknown response cache option ${JSON.stringify(name)}`)
-    }
-  }
+  assertKnownOptions(defaults, KNOWN, 'response cache options')
+  assertKnownOptions(options, KNOWN, 'response cache options')
   const o: RouteCacheOptions<R> = { ...defaults, ...options }
 
   const ttl = duration(o.ttl ?? '1m', 'ttl')
