@@ -54,7 +54,11 @@ export async function writeSnapshot(
     await rename(temp, output)
     return result
   } catch (error) {
+    // A write still in flight fails once the stream is destroyed: that echo of `error` must not
+    // surface as an unhandled 'error' event, and the file is removed only once it is closed.
+    stream.on('error', () => {})
     stream.destroy()
+    if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()))
     await rm(temp, { force: true })
     throw error
   }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createCache } from '../create-cache.js'
 import { assertExact } from '../entry/codec-test-helpers.js'
@@ -9,6 +9,7 @@ import { importEntries } from './import-entries.js'
 import { everyValueKind, keyvMemoryStore, useTempDir } from './ops-test-helpers.js'
 import { exportSnapshot, importSnapshot } from './snapshot-ops.js'
 import { readSnapshot, validateSnapshot } from './snapshot-reader.js'
+import { writeSnapshot } from './snapshot-writer.js'
 
 const tmp = useTempDir()
 beforeAll(() => tmp.ready)
@@ -223,5 +224,15 @@ describe('snapshot files', () => {
     const seen = new Map<string, unknown>()
     for await (const e of exportEntries(store, { namespace: 'app', decode: true })) seen.set(e.key, e.value)
     assertExact(seen.get('app:bigint64'), everyValueKind().bigint64)
+  })
+
+  it('leaves no file and no temporary file when the source fails while a write is in flight', async () => {
+    const file = tmp.path('failed.jsonl')
+    // Fails at the first pull, while the header line is still being written to the file.
+    const failing: AsyncIterable<never> = {
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('source died')) }),
+    }
+    await expect(writeSnapshot(failing, file)).rejects.toThrow('source died')
+    expect((await readdir(await tmp.ready)).filter((name) => name.startsWith('failed.jsonl'))).toEqual([])
   })
 })
