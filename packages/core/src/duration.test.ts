@@ -18,19 +18,64 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(ms)
   })
 
-  it.each([-1, Number.NaN, '5 minutes', '', 'abc', '-5m', {}])(
-    'refuses %s with ERR_CACHE_INVALID_DURATION',
-    (input) => {
-      let caught: unknown
-      try {
-        parseDuration(input as never, 'ttl')
-      } catch (error) {
-        caught = error
-      }
-      expect(isCacheError(caught, errors.ERR_CACHE_INVALID_DURATION)).toBe(true)
-      expect((caught as Error).message).toMatch(/Invalid ttl/)
-    },
-  )
+  // The grammar of the `ms` package, which @fastify/rate-limit and most of the ecosystem accept.
+  it.each([
+    ['1 minute', 60_000],
+    ['5 minutes', 300_000],
+    ['2 hours', 7_200_000],
+    ['1 hour', 3_600_000],
+    ['10 secs', 10_000],
+    ['1 second', 1000],
+    ['1 day', 86_400_000],
+    ['2 days', 172_800_000],
+    ['1 week', 604_800_000],
+    ['1 year', 31_557_600_000],
+    ['2 yrs', 63_115_200_000],
+    ['3 hrs', 10_800_000],
+    ['100 milliseconds', 100],
+    ['20 msecs', 20],
+    ['1.5 Hours', 5_400_000],
+    ['.5h', 1_800_000],
+    ['1m', 60_000],
+    ['10  mins', 600_000],
+    [' 2h ', 7_200_000],
+    ['5 m', 300_000],
+  ])('accepts %j like ms: %s ms', (input, ms) => {
+    expect(parseDuration(input)).toBe(ms)
+  })
+
+  it.each([
+    -1,
+    Number.NaN,
+    Number.NEGATIVE_INFINITY,
+    '',
+    ' ',
+    'abc',
+    '-5m',
+    '-1 minute',
+    '- 5m',
+    '5 fortnights',
+    '1 minutes ago',
+    'minute',
+    '1.2.3s',
+    '1e3',
+    '0x10',
+    '5 constructor',
+    '1 __proto__',
+    'NaN',
+    '5 m s',
+    `${'1'.repeat(99)}ms`,
+    {},
+  ])('refuses %j with ERR_CACHE_INVALID_DURATION', (input) => {
+    let caught: unknown
+    try {
+      parseDuration(input as never, 'ttl')
+    } catch (error) {
+      caught = error
+    }
+    expect(isCacheError(caught, errors.ERR_CACHE_INVALID_DURATION)).toBe(true)
+    expect((caught as Error).message).toMatch(/Invalid ttl/)
+  })
 })
 
 describe('parseBytes', () => {
