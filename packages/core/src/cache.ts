@@ -1,6 +1,7 @@
 import { type CacheInspection, clearMatching, inspectCache } from './cache-admin.js'
 import type { CacheCore, WriteOptions } from './cache-core.js'
 import { readMany, writeMany } from './cache-many.js'
+import { type ReadyOptions, waitReady } from './cache-ready.js'
 import type { CacheEntry } from './entry/entry.js'
 import { CacheError, errors } from './errors.js'
 import type { CacheEventName, CacheListener } from './events.js'
@@ -316,6 +317,16 @@ export class Cache {
         ...(l2 === undefined ? {} : { remote: { ...c.remote, breaker: l2.breakerState } }),
       },
     }
+  }
+
+  /**
+   * Resolves once every tier can serve: at once for memory, once connected for Redis (and its
+   * invalidation bus subscribed). Rejects after `timeout` (default 5 s) with a `CacheError`
+   * whose `cause` is the real reason (`ECONNREFUSED`, `ENOTFOUND`, `WRONGPASS`...). Optional:
+   * the cache is usable at once, and calls made before the first connection wait for it.
+   */
+  ready(options?: ReadyOptions): Promise<void> {
+    return waitReady(this.#core, options)
   }
 
   /** Subscribes to an event; returns a function that unsubscribes. */

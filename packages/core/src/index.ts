@@ -4,6 +4,7 @@ export const CORE_VERSION = '0.1.0'
 export { Cache, type CacheKey, type SetManyItem } from './cache.js'
 export type { CacheInspection } from './cache-admin.js'
 export type { WriteOptions } from './cache-core.js'
+export type { ReadyOptions } from './cache-ready.js'
 export { createCache } from './create-cache.js'
 export { type ByteSize, type Duration, parseBytes, parseDuration } from './duration.js'
 export type { CacheEntry } from './entry/entry.js'
@@ -19,6 +20,7 @@ export type { MemoryOptions } from './stores/memory-options.js'
 export { MemoryStore } from './stores/memory-store.js'
 export {
   type CacheStore,
+  type ConnectableStore,
   STORE_CONTRACT_VERSION,
   type StoreCapabilities,
   type StoreWrite,

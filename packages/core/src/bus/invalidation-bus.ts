@@ -24,8 +24,8 @@ export interface InvalidationBus {
   subscribe(handler: (envelope: BusEnvelope) => void): Promise<void>
   /** True while the bus is connected and subscribed. */
   readonly connected: boolean
-  /** Called with `true`/`false` when the connection comes and goes. */
-  onConnectionChange(listener: (connected: boolean) => void): void
+  /** Called with `true`/`false` when the connection comes and goes; returns a function that removes the listener. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void
   /** Stops the bus and closes its connection. */
   close(): Promise<void>
 }

@@ -3,22 +3,28 @@ import type { BusEnvelope, InvalidationBus } from './invalidation-bus.js'
 
 /**
  * The invalidation bus over Redis pub/sub, on a connection of its own (a subscribed connection
- * cannot run other commands). ioredis reconnects it by itself and re-subscribes; while it is
- * down, L1 staleness is bounded by `memory.maxTtl`.
+ * cannot run other commands). ioredis reconnects it by itself; while it is down, L1 staleness is
+ * bounded by `memory.maxTtl`. `connected` means subscribed: a message published before the
+ * SUBSCRIBE is answered would not reach this process.
  */
 export class RedisBus implements InvalidationBus {
   readonly #publisher: Redis | Cluster
   readonly #subscriber: Redis | Cluster
   readonly #channel: string
-  readonly #listeners: ((connected: boolean) => void)[] = []
+  readonly #listeners = new Set<(connected: boolean) => void>()
   #connected = false
+  #wanted = false
 
   constructor(client: Redis | Cluster, channel: string) {
     this.#publisher = client
     this.#channel = channel
     this.#subscriber = client.duplicate()
     this.#subscriber.on('error', () => {})
-    this.#subscriber.on('ready', () => this.#setConnected(true))
+    // ioredis re-subscribes on reconnect (autoResubscribe), but only for channels it knows, and
+    // says nothing when that is done: subscribing again on every connection covers both.
+    this.#subscriber.on('ready', () => {
+      if (this.#wanted) this.#subscribeNow()
+    })
     this.#subscriber.on('close', () => this.#setConnected(false))
   }
 
@@ -26,14 +32,22 @@ export class RedisBus implements InvalidationBus {
     return this.#connected
   }
 
-  onConnectionChange(listener: (connected: boolean) => void): void {
-    this.#listeners.push(listener)
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
   }
 
   #setConnected(connected: boolean): void {
     if (connected === this.#connected) return
     this.#connected = connected
     for (const l of this.#listeners) l(connected)
+  }
+
+  #subscribeNow(): void {
+    this.#subscriber.subscribe(this.#channel).then(
+      () => this.#setConnected(true),
+      () => {}, // the connection went away; its next 'ready' subscribes again
+    )
   }
 
   async publish(envelope: BusEnvelope): Promise<void> {
@@ -51,19 +65,12 @@ export class RedisBus implements InvalidationBus {
       }
       if (envelope && typeof envelope.origin === 'string' && envelope.message) handler(envelope)
     })
-    try {
-      await this.#subscriber.subscribe(this.#channel)
-    } catch {
-      // Redis is away: ioredis re-subscribes on reconnect (autoResubscribe) only for channels it
-      // knows, so retry once it is ready.
-      this.#subscriber.once('ready', () => {
-        this.#subscriber.subscribe(this.#channel).catch(() => {})
-      })
-    }
+    this.#wanted = true
+    if (this.#subscriber.status === 'ready') this.#subscribeNow()
   }
 
   async close(): Promise<void> {
-    this.#listeners.length = 0
+    this.#listeners.clear()
     try {
       await Promise.race([this.#subscriber.quit(), new Promise((r) => setTimeout(r, 300).unref())])
     } catch {

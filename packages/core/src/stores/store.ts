@@ -84,6 +84,36 @@ export function canBus(store: CacheStore): store is BusCapableStore {
   return typeof (store as Partial<BusCapableStore>).createBus === 'function'
 }
 
+/**
+ * Optional: a store that holds a connection to a server (`RedisStore`) reports it, so that the
+ * cache can hold calls made before the first connection, log outages once, and answer
+ * `ready()` and `health()` with the real cause of a failure.
+ */
+export interface ConnectableStore extends CacheStore {
+  /** Where the store connects, for logs and health checks (`redis://host:6379/0`). Never holds a password. */
+  readonly address: string
+  /** True while connected and able to serve calls. */
+  readonly connected: boolean
+  /** Why the store is not connected: the last connection error, `undefined` once connected. */
+  readonly connectionError: Error | undefined
+  /**
+   * Calls `listener(true)` on each connection, and `listener(false, error)` on each failed
+   * attempt or lost connection (`error` is `undefined` when a connection closed cleanly).
+   * Returns a function that removes the listener.
+   */
+  onConnectionChange(listener: (connected: boolean, error?: Error) => void): () => void
+  /**
+   * Resolves once connected. Rejects with `ERR_CACHE_TIMEOUT` after `timeout` ms, its `cause`
+   * being the last connection error (`ECONNREFUSED`, `ENOTFOUND`, `WRONGPASS`...).
+   */
+  ready(timeout?: number): Promise<void>
+}
+
+/** True when `store` reports its connection. */
+export function canConnect(store: CacheStore): store is ConnectableStore {
+  return typeof (store as Partial<ConnectableStore>).onConnectionChange === 'function'
+}
+
 /** Facts a store can report about itself (all optional: a store reports what it knows). */
 export interface StoreStats {
   /** Entries under the asked prefix. */

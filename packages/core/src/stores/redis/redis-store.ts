@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import { RedisBus } from '../../bus/redis-bus.js'
-import { CacheError, errors } from '../../errors.js'
 import {
+  type ConnectableStore,
   type InspectableStore,
   STORE_CONTRACT_VERSION,
   type StoreCapabilities,
   type StoreStats,
   type StoreWrite,
 } from '../store.js'
+import { redisAddress } from './redis-address.js'
 import { connectRedis, type RedisConnectionOptions } from './redis-connection.js'
+import { RedisConnectionState } from './redis-connection-state.js'
 import { type RedisServerInfo, readServerInfo } from './redis-info.js'
 import { boundedKey, escapeGlob } from './redis-keys.js'
 import { INVALIDATE_TAGS, RELEASE_LEASE, SET_TAGGED } from './redis-scripts.js'
@@ -36,7 +38,7 @@ type ScriptClient = Client & {
  * one pipeline; tags are written atomically with their entry by a Lua script (standalone and
  * Sentinel); clears use SCAN + UNLINK, never KEYS.
  */
-export class RedisStore implements InspectableStore {
+export class RedisStore implements InspectableStore, ConnectableStore {
   /** @inheritdoc */
   readonly name = 'redis'
   /** @inheritdoc */
@@ -49,6 +51,7 @@ export class RedisStore implements InspectableStore {
   readonly #prefix: string
   readonly #cluster: boolean
   readonly #buses = new Set<RedisBus>()
+  readonly #connection: RedisConnectionState
   #closed = false
 
   constructor(options: RedisStoreOptions) {
@@ -59,8 +62,8 @@ export class RedisStore implements InspectableStore {
     this.#cluster = (client as Cluster).isCluster === true
     // MGET answers N keys for about the client cost of one GET; a cluster's getMany is N GETs anyway.
     this.capabilities = { shared: true, persistent: true, batchGets: !this.#cluster }
-    // A connection error is reported through the failing calls; an unhandled 'error' event would crash the process.
-    if (owned) client.on('error', () => {})
+    // Listens to 'error' too: an unhandled 'error' event would crash the process.
+    this.#connection = new RedisConnectionState(client, redisAddress(options, client))
     const c = client as ScriptClient
     if (typeof c.cacheSetTagged !== 'function') {
       client.defineCommand('cacheSetTagged', { lua: SET_TAGGED })
@@ -74,20 +77,33 @@ export class RedisStore implements InspectableStore {
     return this.#cluster
   }
 
-  /** Resolves once the client is connected and ready (rejects after `timeout` ms). */
-  async ready(timeout = 5000): Promise<void> {
-    if (this.client.status === 'ready') return
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.client.off('ready', onReady)
-        reject(new CacheError(errors.ERR_CACHE_TIMEOUT, `redis: not ready after ${timeout} ms`))
-      }, timeout)
-      const onReady = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-      this.client.once('ready', onReady)
-    })
+  /** @inheritdoc */
+  get address(): string {
+    return this.#connection.address
+  }
+
+  /** @inheritdoc */
+  get connected(): boolean {
+    return this.#connection.connected
+  }
+
+  /** @inheritdoc */
+  get connectionError(): Error | undefined {
+    return this.#connection.error
+  }
+
+  /** @inheritdoc */
+  onConnectionChange(listener: (connected: boolean, error?: Error) => void): () => void {
+    return this.#connection.onConnectionChange(listener)
+  }
+
+  /**
+   * Resolves once the client is connected and ready. After `timeout` ms rejects with
+   * `ERR_CACHE_TIMEOUT` whose `cause` is the last connection error (`ECONNREFUSED`,
+   * `ENOTFOUND`, `WRONGPASS`...).
+   */
+  ready(timeout = 5000): Promise<void> {
+    return this.#connection.ready(timeout)
   }
 
   /** The Redis key for a cache key (bounded length). */
