@@ -5,6 +5,7 @@ import { createCache } from '@cache/core'
 import { publishStats } from '@cache/core/ops'
 import { RedisStore } from '@cache/core/redis'
 import { findFreePort, useRedis } from '@cache/test-utils'
+import { KeyvSqlite } from '@keyv/sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasTerminalControls, runCli } from './run-cli.js'
 
@@ -214,6 +215,10 @@ describe('cachectl', () => {
 
   it('sync: a laptop SQLite store and Redis, printing "N pulled, M pushed"', async () => {
     const sqlite = `sqlite://${join(dir, 'laptop.sqlite')}`
+    // sync never creates a database (a mistyped path must not read as an empty store): start one.
+    const laptop = new KeyvSqlite(sqlite)
+    await laptop.get('x')
+    await laptop.disconnect()
     const pushed = await runCli([
       'sync',
       '--from',

@@ -1,23 +1,15 @@
-import type { CacheStore } from '@cache/core'
 import type { EndpointFactory } from '@cache/core/ops'
 import type { RedisStore } from '@cache/core/redis'
 import { int, type ParsedArgs, str } from './args.js'
 import { CliError, usageError } from './cli-error.js'
 import type { CliIo } from './cli-io.js'
+import { type MissingSqlite, type OpenedSqlite, openSqlite } from './sqlite-store.js'
 
 /** An opened Redis store and how to close it. */
 export interface OpenedRedis {
   kind: 'redis'
   store: RedisStore
   /** The URL with any password masked, for messages. */
-  label: string
-  close(): Promise<void>
-}
-
-/** A SQLite file through Keyv, as a persistent local store. */
-export interface OpenedSqlite {
-  kind: 'sqlite'
-  store: CacheStore
   label: string
   close(): Promise<void>
 }
@@ -112,32 +104,18 @@ function waitReady(store: RedisStore, timeout: number): Promise<void> {
   })
 }
 
-/** Opens a SQLite file as a persistent store through Keyv (`sqlite://path`). */
-export async function openSqlite(spec: string): Promise<OpenedSqlite> {
-  const [{ Keyv }, { KeyvSqlite }, { KeyvStore }] = await Promise.all([
-    import('keyv'),
-    import('@keyv/sqlite'),
-    import('@cache/core/keyv'),
-  ])
-  const keyv = new Keyv({ store: new KeyvSqlite(spec) })
-  try {
-    // Opens the file now, so a bad path fails here with its own message rather than mid-sync.
-    await keyv.get('__cachectl_probe')
-  } catch (error) {
-    await keyv.disconnect().catch(() => {})
-    throw new CliError(`cannot open ${spec}: ${(error as Error).message}`)
-  }
-  const store = new KeyvStore(keyv, { persistent: true })
-  return { kind: 'sqlite', store, label: spec, close: () => store.close() }
-}
-
 /**
  * Opens what a store spec names: `redis://` / `rediss://` URL, `sqlite://path` (a persistent
- * local store through Keyv), or a path to a snapshot file (`file:` prefix optional).
+ * local store through Keyv), or a path to a snapshot file (`file:` prefix optional). A SQLite
+ * file that does not exist is an error unless `missingSqlite` says otherwise.
  */
-export async function openSpec(spec: string, args: ParsedArgs): Promise<Opened> {
+export async function openSpec(
+  spec: string,
+  args: ParsedArgs,
+  missingSqlite: MissingSqlite = 'error',
+): Promise<Opened> {
   if (/^rediss?:\/\//i.test(spec)) return openRedis(spec, args)
-  if (/^sqlite:\/\//i.test(spec)) return openSqlite(spec)
+  if (/^sqlite:\/\//i.test(spec)) return openSqlite(spec, missingSqlite)
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec)
   if (scheme !== null && scheme[1]!.toLowerCase() !== 'file') {
     throw usageError(

@@ -11,17 +11,29 @@ export interface CliRun {
   stderr: string
 }
 
+/** Where {@link runCli} runs `cachectl`. */
+export interface RunCliOptions {
+  /** Working directory of the child process. @default the test process's */
+  cwd?: string
+  /** The launcher to run. @default {@link CACHECTL} */
+  bin?: string
+}
+
 /**
  * Test helper: runs `cachectl` as a child process with pipes (so no TTY: no progress bar, no
  * prompt) and resolves with its exit code and output.
  */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: RunCliOptions = {},
+): Promise<CliRun> {
   return new Promise((resolve) => {
     const { CACHECTL_PROGRESS: _p, REDIS_URL: _r, ...base } = process.env
     execFile(
       process.execPath,
-      [CACHECTL, ...args],
-      { env: { ...base, ...env }, timeout: 20_000 },
+      [options.bin ?? CACHECTL, ...args],
+      { env: { ...base, ...env }, timeout: 20_000, ...(options.cwd ? { cwd: options.cwd } : {}) },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
         resolve({ code, stdout, stderr })

@@ -3,6 +3,7 @@ import { list, type OptionSpec, type ParsedArgs, str } from './args.js'
 import { usageError } from './cli-error.js'
 import type { CliIo } from './cli-io.js'
 import { type Opened, openRedis, openSpec } from './connect.js'
+import type { MissingSqlite } from './sqlite-store.js'
 
 /** `--store SPEC` (any store) besides `--redis URL`. */
 export const STORE_OPTION: Record<string, OptionSpec> = {
@@ -30,11 +31,19 @@ export const FILTER_OPTIONS: Record<string, OptionSpec> = {
   },
 }
 
-/** The store of `--store`, else of `--redis` / `$REDIS_URL`. */
-export async function openStoreOption(args: ParsedArgs, io: CliIo, command: string): Promise<Opened> {
+/**
+ * The store of `--store`, else of `--redis` / `$REDIS_URL`. A SQLite file that does not exist is
+ * an error unless `missingSqlite` says otherwise.
+ */
+export async function openStoreOption(
+  args: ParsedArgs,
+  io: CliIo,
+  command: string,
+  missingSqlite: MissingSqlite = 'error',
+): Promise<Opened> {
   const spec = str(args, 'store')
   if (spec !== undefined) {
-    const opened = await openSpec(spec, args)
+    const opened = await openSpec(spec, args, missingSqlite)
     if (opened.kind === 'file')
       throw usageError(`--store must be a store (redis://, sqlite://), not a file: ${spec}`)
     return opened

@@ -48,7 +48,8 @@ export const importCommand: Command = {
       printProblems()
       throw new CliError('nothing imported (pass --skip-invalid to import the valid lines)')
     }
-    const target = await openStoreOption(args, io, 'import')
+    // Importing is how a new SQLite database comes to be; a dry run creates nothing.
+    const target = await openStoreOption(args, io, 'import', args.values['dry-run'] ? 'empty' : 'create')
     if (target.kind === 'file') throw new CliError('unreachable')
     try {
       const progress = new Progress(io, progressMode(str(args, 'progress'), io), 'import', check.entries)
