@@ -37,7 +37,7 @@ function mainHelp(): string {
     '',
     'Run `cachectl <command> --help` for the options of a command.',
     'Redis commands read $REDIS_URL when --redis is not given.',
-    'Exit codes: 0 done, 1 failed or partial, 2 bad command line.',
+    'Exit codes: 0 done, 1 failed or partial, 2 bad command line or missing optional package.',
     '',
   ].join('\n')
 }

@@ -4,7 +4,10 @@ export const EXIT = {
   OK: 0,
   /** The operation failed or was partial: unreachable server, failed lines, refused confirmation. */
   FAILED: 1,
-  /** The command line is wrong: unknown option, bad URL, missing argument. */
+  /**
+   * The command cannot run as given: the command line is wrong (unknown option, bad URL, missing
+   * argument) or the environment lacks what it needs (an optional package to install).
+   */
   USAGE: 2,
 } as const
 

@@ -28,6 +28,11 @@ export type MissingSqlite =
 export async function openSqlite(spec: string, missing: MissingSqlite = 'error'): Promise<OpenedSqlite> {
   const path = spec.replace(/^sqlite:\/\//i, '')
   if (path === '') throw usageError(`${spec}: a SQLite store needs a path, e.g. sqlite://./cache.sqlite`)
+  const [{ Keyv }, { KeyvSqlite }, { KeyvStore }] = await Promise.all([
+    import('keyv'),
+    loadKeyvSqlite(),
+    import('@cache/core/keyv'),
+  ])
   let file = path
   const found = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined
@@ -43,11 +48,6 @@ export async function openSqlite(spec: string, missing: MissingSqlite = 'error')
       throw new CliError(`cannot create ${path}: directory ${dirname(path)} does not exist`)
     }
   }
-  const [{ Keyv }, { KeyvSqlite }, { KeyvStore }] = await Promise.all([
-    import('keyv'),
-    import('@keyv/sqlite'),
-    import('@cache/core/keyv'),
-  ])
   // KeyvStore turns on Keyv's throwOnErrors: without it a file that cannot be opened (or is not
   // a database) would read as empty instead of failing.
   const store = new KeyvStore(new Keyv({ store: new KeyvSqlite(`sqlite://${file}`) }), { persistent: true })
@@ -59,4 +59,27 @@ export async function openSqlite(spec: string, missing: MissingSqlite = 'error')
     throw new CliError(`cannot open ${spec}: ${(error as Error).message}`)
   }
   return { kind: 'sqlite', store, label: spec, close: () => store.close() }
+}
+
+/** The npm package behind `sqlite://`: an optional peer of `@cache/cli` (a native SQLite build). */
+export const SQLITE_PACKAGE = '@keyv/sqlite'
+
+/**
+ * Loads `@keyv/sqlite` on first use, so users who only talk to Redis never install it. Missing or
+ * unloadable, it is an environment error (exit 2) that names the package to install.
+ */
+async function loadKeyvSqlite(): Promise<typeof import('@keyv/sqlite')> {
+  try {
+    return await import('@keyv/sqlite')
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException
+    if (e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes(`'${SQLITE_PACKAGE}'`)) {
+      throw usageError(
+        `sqlite:// stores need the optional package ${SQLITE_PACKAGE}: install it next to @cache/cli ` +
+          `(npm install ${SQLITE_PACKAGE})`,
+      )
+    }
+    // Installed but broken, typically its native sqlite3 build for another Node version.
+    throw usageError(`cannot load ${SQLITE_PACKAGE} for sqlite:// stores: ${e.message}`)
+  }
 }
