@@ -8,6 +8,14 @@ import type { Produced } from './types.js'
 let server: Server | undefined
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())))
 
+/** Resolves once `condition()` holds; polls every 5 ms, gives up after 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !condition(); ) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
 async function serve(handler: (res: ServerResponse) => Promise<void> | void): Promise<string> {
   server = createServer((_req, res) => void handler(res))
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
@@ -58,6 +66,68 @@ describe('Node response helpers shared by the adapters', () => {
     const response = await fetch(url)
     expect([await response.text(), response.headers.get('x-cache')]).toEqual(['chunk-1 chunk-2', 'MISS'])
     expect(results[0]?.kind).toBe('passthrough')
+  })
+
+  it('captures a body written then ended in the same synchronous run, as Fastify 4 sends (writeHead, write, end())', async () => {
+    let held: Produced | undefined
+    const written: string[] = []
+    const url = await serve(async (res) => {
+      const pending = holdNodeResponse(res, { maxBytes: 1000, onRelease: () => {} })
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '9' })
+      res.write('{"a":', () => written.push('first'))
+      res.write(Buffer.from('"b"}'), () => written.push('second'))
+      // Fastify 4's own call (`sendTrailer`), which Node's types do not admit.
+      ;(res.end as (...args: unknown[]) => void)(null, null, null)
+      held = await pending
+      writeNodeDecision(res, {
+        kind: 'send',
+        status: 200,
+        headers: [],
+        body: Buffer.from('{"a":"b"}'),
+        replace: false,
+      })
+    })
+    const response = await fetch(url)
+    expect(await response.text()).toBe('{"a":"b"}')
+    expect(held).toMatchObject({ kind: 'captured', status: 200, body: Buffer.from('{"a":"b"}') })
+    // A held write's callback runs once the response it belongs to is finished.
+    await until(() => written.length === 2)
+    expect(written).toEqual(['first', 'second'])
+  })
+
+  it('passes a write not ended at once through at once (a stream), with what came before it', async () => {
+    const seen: string[] = []
+    let releasedBeforeEnd = false
+    const url = await serve(async (res) => {
+      const pending = holdNodeResponse(res, {
+        maxBytes: 1000,
+        onRelease: () => res.setHeader('x-cache', 'MISS'),
+      })
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.write('part 1,')
+      await new Promise((resolve) => setImmediate(resolve))
+      const produced = await Promise.race([pending, Promise.resolve(undefined)])
+      releasedBeforeEnd = produced?.kind === 'passthrough'
+      res.end('part 2')
+    })
+    const response = await fetch(url)
+    seen.push(response.headers.get('x-cache') ?? '', await response.text())
+    expect(seen).toEqual(['MISS', 'part 1,part 2'])
+    expect(releasedBeforeEnd).toBe(true)
+  })
+
+  it('passes a response with trailers through (trailers are not stored)', async () => {
+    let held: Produced | undefined
+    const url = await serve(async (res) => {
+      const pending = holdNodeResponse(res, { maxBytes: 1000, onRelease: () => {} })
+      res.writeHead(200, { 'content-type': 'text/plain', trailer: 'x-digest' })
+      res.write('body')
+      res.addTrailers({ 'x-digest': 'abc' })
+      res.end()
+      held = await pending
+    })
+    expect(await (await fetch(url)).text()).toBe('body')
+    expect(held?.kind).toBe('passthrough')
   })
 
   it('nodeRequestInfo splits path and query and keeps the framework-resolved host and protocol', () => {

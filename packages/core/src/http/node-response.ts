@@ -9,13 +9,17 @@ const EMPTY = Buffer.alloc(0)
 
 /**
  * Holds back what the app writes to Node's response until `end()`, and resolves with it
- * (`captured`; nothing reaches the client). Express's `res.send` ends with `res.end(body)`, and
- * Fastify's `reply.send` (after serialisation and `onSend` hooks) with `raw.writeHead(status,
- * headers)` + `raw.end(body)`, so what is held is what the platform would send.
+ * (`captured`; nothing reaches the client). Express's `res.send` ends with `res.end(body)`;
+ * Fastify 5's `reply.send` (after serialisation and `onSend` hooks) with `raw.writeHead(status,
+ * headers)` + `raw.end(body)`, and Fastify 4's with `writeHead` + `write(body)` + `end()` in the
+ * same synchronous run. So what is held is what the platform would send.
  *
- * With `capture`, a `write` or `flushHeaders` (a piped stream, SSE, trailers) or a body over
- * `maxBytes` switches to pass-through (`onRelease` runs, everything goes straight out), so
- * streaming is never broken; a `close` before `end` is `aborted`. Without, the write is
+ * With `capture`, writes are buffered while they could still be one whole body: an `end()` in
+ * the same synchronous run as the first `write` (before the `process.nextTick` that write
+ * queues) captures them with its own chunk. A `write` not followed at once by `end()` (a piped
+ * stream, SSE), a `flushHeaders` or `addTrailers`, or a body over `maxBytes` switches to
+ * pass-through (`onRelease` runs, what was buffered and everything after goes straight out), so
+ * streaming is never broken; a `close` before `end` is `aborted`. Without `capture`, the write is
  * discarded: the caller sends another response in its place.
  */
 export function holdNodeResponse(
@@ -29,7 +33,11 @@ export function holdNodeResponse(
       write: raw.write,
       end: raw.end,
       flushHeaders: raw.flushHeaders,
+      addTrailers: raw.addTrailers,
     }
+    // Writes held back (their arguments, to replay them as they were made, and their bytes).
+    const pending: { args: unknown[]; bytes: Buffer }[] = []
+    let pendingBytes = 0
     let settled = false
     const settle = (produced: Produced) => {
       if (settled) return
@@ -39,10 +47,19 @@ export function holdNodeResponse(
       resolve(produced)
     }
     const onClose = () => settle(ABORTED)
-    const release = () => {
-      if (settled) return
+    // Resolves as a pass-through and sends what was held back; answers as the last write would.
+    const release = (): boolean => {
+      if (settled) return true
       settle({ kind: 'passthrough', status: raw.statusCode })
       if (!raw.headersSent) capture?.onRelease()
+      let ok = true
+      for (const write of pending)
+        ok = (original.write as unknown as Writer).apply(raw, write.args) as boolean
+      pending.length = 0
+      return ok
+    }
+    const afterFinish = (callback: unknown) => {
+      if (typeof callback === 'function') raw.once('finish', callback as Callback)
     }
 
     raw.writeHead = function writeHead(this: ServerResponse, status: number, ...rest: unknown[]) {
@@ -56,20 +73,40 @@ export function holdNodeResponse(
       release()
       original.flushHeaders.call(this)
     }
-    raw.write = function write(this: ServerResponse, ...args: unknown[]) {
-      if (!capture) return true
+    raw.addTrailers = function addTrailers(this: ServerResponse, trailers) {
+      // Trailers are not stored: the response goes out as the app writes it.
+      if (!capture) return
       release()
-      return (original.write as unknown as Writer).apply(this, args) as boolean
+      original.addTrailers.call(this, trailers)
+    }
+    raw.write = function write(this: ServerResponse, ...args: unknown[]) {
+      if (!capture) {
+        afterFinish(args.find((arg) => typeof arg === 'function'))
+        return true
+      }
+      const [chunk, encoding] = args
+      const bytes = toBuffer(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined)
+      pending.push({ args, bytes })
+      pendingBytes += bytes.byteLength
+      if (pendingBytes > capture.maxBytes) return release()
+      // No `end()` in the same synchronous run: a stream, whose parts must go out as they come
+      // A tick, not a microtask: a stream ends through `process.nextTick` callbacks, which Node
+      // runs before microtasks; only a tick queued now runs before those.
+      if (pending.length === 1) process.nextTick(release)
+      return true
     } as ServerResponse['write']
     raw.end = function end(this: ServerResponse, chunk?: unknown, encoding?: unknown, cb?: unknown) {
       if (typeof chunk === 'function') [cb, chunk, encoding] = [chunk, undefined, undefined]
       else if (typeof encoding === 'function') [cb, encoding] = [encoding, undefined]
-      const body = capture ? toBuffer(chunk, encoding as BufferEncoding | undefined) : EMPTY
+      let body = capture ? toBuffer(chunk, encoding as BufferEncoding | undefined) : EMPTY
+      if (capture && pending.length > 0) body = Buffer.concat([...pending.map((write) => write.bytes), body])
       if (capture && body.byteLength > capture.maxBytes) {
         release()
         return (original.end as unknown as Writer).call(this, chunk, encoding, cb)
       }
-      if (typeof cb === 'function') this.once('finish', cb as Callback)
+      for (const write of pending) afterFinish(write.args.find((arg) => typeof arg === 'function'))
+      pending.length = 0
+      afterFinish(cb)
       settle({ kind: 'captured', status: this.statusCode, headers: this.getHeaders(), body, preset })
       return this
     } as ServerResponse['end']
