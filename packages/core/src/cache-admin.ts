@@ -55,10 +55,12 @@ export async function clearMatching(core: CacheCore, prefix: string, pattern: st
       pattern.replace(/\\.|[[\]]/g, (m) => (m.length === 2 ? m : `\\${m}`))
     try {
       removed = await store.clearMatching(glob)
+      await core.invalidate({ kind: 'clear', prefixes: [prefix] }, true)
     } catch (error) {
       core.fault(error, 'clearMatching', undefined, 'remote')
+      // The pattern cannot be replayed as such: the whole namespace is cleared instead.
+      await core.invalidate({ kind: 'clear', prefixes: [prefix] })
     }
-    await core.publish({ kind: 'clear', prefixes: [prefix] })
   }
   core.counters.deletes += removedKeys.length
   return removed

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { BusEnvelope, BusMessage, InvalidationBus } from './bus/invalidation-bus.js'
+import { type Invalidation, InvalidationOutbox } from './bus/invalidation-outbox.js'
 import { type Duration, parseDuration } from './duration.js'
 import type { CacheEntry } from './entry/entry.js'
 import { decodeEntry, encodeEntry } from './entry/index.js'
 import { CacheError, errors } from './errors.js'
 import { CacheEmitter, type TierName } from './events.js'
 import { SingleFlight } from './flight/single-flight.js'
+import { invalidationTarget } from './invalidation-target.js'
 import { assertJitter, type ResolvedCacheOptions } from './options.js'
 import { StatsCounters } from './stats.js'
 import { canBus, canLease, type LeaseCapableStore } from './stores/store.js'
@@ -39,6 +41,8 @@ export class CacheCore {
   readonly instanceId = randomUUID()
   /** The invalidation bus, when the store is shared and can open one. */
   readonly bus: InvalidationBus | undefined
+  /** Invalidations waiting for the store (and the bus) to answer again; with an L2 only. */
+  readonly outbox: InvalidationOutbox | undefined
   /** The store, when it can hand out stampede leases (and leases are on). */
   readonly leaseStore: LeaseCapableStore | undefined
   /** Callbacks waiting for news of a key (a lease waiter sleeping until the leader writes). */
@@ -51,6 +55,8 @@ export class CacheCore {
     this.l1 = options.memory === undefined ? undefined : new MemoryTier(options.memory)
     const store = options.store
     this.l2 = store === undefined ? undefined : new RemoteTier(store, options.remote)
+    this.outbox =
+      this.l2 === undefined ? undefined : new InvalidationOutbox(invalidationTarget(this), options.outboxSize)
     this.leaseStore =
       store !== undefined && options.lease !== undefined && canLease(store) ? store : undefined
     if (store !== undefined && options.bus && store.capabilities.shared && canBus(store)) {
@@ -66,7 +72,23 @@ export class CacheCore {
     }
   }
 
-  /** Tells the other processes about an invalidation. Faults are counted and emitted. */
+  /**
+   * Delivers an invalidation to the store and then to the other processes, through the outbox:
+   * one that cannot be delivered now is kept and replayed in order (see InvalidationOutbox).
+   * Resolves to the entries the store removed, or `undefined` without an L2 or while pending.
+   */
+  invalidate(message: Invalidation, stored = false): Promise<number | undefined> {
+    const outbox = this.outbox
+    return outbox === undefined ? Promise.resolve(undefined) : outbox.send(message, stored)
+  }
+
+  /** True when an L2 value must not be served: a pending invalidation may remove it. */
+  #blocked(key: string, entry: CacheEntry): boolean {
+    const outbox = this.outbox!
+    return outbox.pending > 0 && outbox.blocks(key, entry.tags)
+  }
+
+  /** Tells the other processes about a write. Faults are counted and emitted. */
   async publish(message: BusMessage): Promise<void> {
     const bus = this.bus
     if (bus === undefined) return
@@ -164,21 +186,28 @@ export class CacheCore {
       this.emitter.emit('set', { key, ttl: entry.expiresAt - entry.createdAt, tags: entry.tags })
   }
 
-  /** Writes an encoded entry to L1 then L2. L2 faults are counted and emitted, never thrown. */
-  async write(key: string, entry: CacheEntry, bytes: Uint8Array): Promise<void> {
+  /**
+   * Writes an encoded entry to L1 then L2. L2 faults are counted and emitted, never thrown. An
+   * `overwrite` (`set`) is also an invalidation of the older value: when it cannot reach L2,
+   * the outbox deletes the older value there once the store answers again.
+   */
+  async write(key: string, entry: CacheEntry, bytes: Uint8Array, overwrite: boolean): Promise<void> {
     this.writeLocal(key, entry, bytes)
     const l2 = this.l2
     if (l2 === undefined) return
     const ttl = entry.staleUntil - Date.now()
     if (ttl <= 0) return
     const tags = this.qualifyTags(entry.tags)
+    let stored = true
     try {
       await l2.call('set', (s) => s.set(key, bytes, ttl, tags))
     } catch (error) {
+      stored = false
       this.fault(error, 'set', key, 'remote')
     }
     // An overwriting set drops the other processes' L1 copies (and wakes their lease waiters).
-    await this.publish({ kind: 'keys', keys: [key] })
+    if (overwrite) await this.invalidate({ kind: 'keys', keys: [key] }, stored)
+    else await this.publish({ kind: 'keys', keys: [key] })
   }
 
   /**
@@ -231,6 +260,7 @@ export class CacheCore {
       this.fault(error, 'decode', key, 'remote')
       return undefined
     }
+    if (this.#blocked(key, entry)) return undefined
     if (this.l1 !== undefined && entry.staleUntil > Date.now() && epoch === this.flights.epoch)
       this.l1.set(key, entry, bytes.byteLength)
     return entry
@@ -255,7 +285,7 @@ export class CacheCore {
       this.fault(error, 'decode', key, 'remote')
       return undefined
     }
-    if (entry.staleUntil <= now) {
+    if (entry.staleUntil <= now || this.#blocked(key, entry)) {
       c.misses++
       return undefined
     }

@@ -63,10 +63,13 @@ export async function writeMany(
       tags: core.qualifyTags(p.entry.tags),
     }))
     .filter((w) => w.ttl > 0)
+  let stored = true
   try {
     await core.l2.call('setMany', (s) => s.setMany(writes))
   } catch (error) {
+    stored = false
     core.fault(error, 'setMany', undefined, 'remote')
   }
-  await core.publish({ kind: 'keys', keys: prepared.map((p) => p.key) })
+  // Overwrites are invalidations of the older values: one that missed the store is replayed.
+  await core.invalidate({ kind: 'keys', keys: prepared.map((p) => p.key) }, stored)
 }

@@ -155,7 +155,7 @@ export class Cache {
     const entry = core.makeEntry(value, options)
     const bytes = core.encode(entry)
     core.flights.invalidateKey(full)
-    await core.write(full, entry, bytes)
+    await core.write(full, entry, bytes, true)
   }
 
   /** Fresh values for `keys`, in order (`undefined` for misses); L2 is read in one call. */
@@ -185,14 +185,8 @@ export class Cache {
     const full = this.fullKey(key)
     core.flights.invalidateKey(full)
     let removed = core.l1?.delete(full) ?? false
-    if (core.l2 !== undefined) {
-      try {
-        removed = (await core.l2.call('delete', (s) => s.delete(full))) || removed
-      } catch (error) {
-        core.fault(error, 'delete', full, 'remote')
-      }
-    }
-    await core.publish({ kind: 'keys', keys: [full] })
+    // Through the outbox: a delete that cannot reach the store now is replayed, never lost.
+    removed = ((await core.invalidate({ kind: 'keys', keys: [full] })) ?? 0) > 0 || removed
     if (removed) core.counters.deletes++
     if (core.emitter.has('delete')) core.emitter.emit('delete', { key: full })
     return removed
@@ -210,15 +204,7 @@ export class Cache {
     }
     core.flights.invalidateTags(tags)
     core.counters.deletes += core.l1?.invalidateTags(tags) ?? 0
-    if (core.l2 !== undefined) {
-      const qualified = core.qualifyTags(tags)
-      try {
-        await core.l2.call('invalidateTags', (s) => s.invalidateTags(qualified))
-      } catch (error) {
-        core.fault(error, 'invalidateTags', undefined, 'remote')
-      }
-      await core.publish({ kind: 'tags', tags: [...tags] })
-    }
+    await core.invalidate({ kind: 'tags', tags: [...tags] })
     if (core.emitter.has('invalidate')) core.emitter.emit('invalidate', { tags })
   }
 
@@ -229,16 +215,7 @@ export class Cache {
     const prefixes = [this.#prefix, `${this.#path}/`]
     core.flights.invalidatePrefixes(prefixes)
     core.counters.deletes += core.l1?.clear(prefixes) ?? 0
-    if (core.l2 !== undefined) {
-      for (const prefix of prefixes) {
-        try {
-          await core.l2.call('clear', (s) => s.clear(prefix))
-        } catch (error) {
-          core.fault(error, 'clear', undefined, 'remote')
-        }
-      }
-      await core.publish({ kind: 'clear', prefixes })
-    }
+    await core.invalidate({ kind: 'clear', prefixes })
     if (core.emitter.has('clear')) core.emitter.emit('clear', { namespace: this.#path })
   }
 
@@ -343,8 +320,19 @@ export class Cache {
   async close(): Promise<void> {
     const core = this.#core
     if (core.closed) return
+    // One last chance for invalidations still waiting, then they are reported, not silently lost.
+    await core.outbox?.flush(true)
     core.closed = true
     core.l1?.reset()
+    const undelivered = core.outbox?.close() ?? []
+    if (undelivered.length > 0) {
+      core.fault(
+        new CacheError(errors.ERR_CACHE_STORE, `${undelivered.length} invalidations never reached the store`),
+        'close',
+        undefined,
+        'remote',
+      )
+    }
     if (core.l2 !== undefined) {
       try {
         await core.l2.store.close()

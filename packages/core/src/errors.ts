@@ -21,6 +21,12 @@ export const errors = Object.freeze({
   ERR_CACHE_TIMEOUT: 'ERR_CACHE_TIMEOUT',
   /** The circuit breaker is open: the remote store is not called until the next probe. */
   ERR_CACHE_CIRCUIT_OPEN: 'ERR_CACHE_CIRCUIT_OPEN',
+  /**
+   * More invalidations waited for an unreachable store than `remote.outboxSize` allows. They were
+   * replaced by one clear of the whole namespace, and nothing of the namespace is read from the
+   * store until that clear has reached it.
+   */
+  ERR_CACHE_OUTBOX_OVERFLOW: 'ERR_CACHE_OUTBOX_OVERFLOW',
 } as const)
 
 /** Union of every stable error code. */

@@ -138,7 +138,7 @@ async function loadAndStore<T>(
     if (!isCacheError(error)) throw error
     return value
   }
-  await core.write(key, entry, bytes)
+  await core.write(key, entry, bytes, false)
   return value
 }
 

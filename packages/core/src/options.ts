@@ -79,6 +79,15 @@ export interface CacheOptions {
     breakerThreshold?: number
     /** How long the breaker stays open before a probe. @default '2s' */
     breakerResetAfter?: Duration
+    /**
+     * Most invalidations (keys + tags + namespace prefixes) kept while the store cannot be
+     * reached; they are replayed in order when it answers again, and their keys and tags are not
+     * read from it until then. Past this bound they are replaced by one clear of the whole
+     * namespace (an `ERR_CACHE_OUTBOX_OVERFLOW` error event), and no L2 value of the namespace
+     * is served until that clear has reached the store.
+     * @default 10_000
+     */
+    outboxSize?: number
   }
 }
 
@@ -94,6 +103,7 @@ export interface ResolvedCacheOptions {
   store: CacheStore | undefined
   compressThreshold: number | undefined
   remote: RemoteTierOptions
+  outboxSize: number
   bus: boolean
   lease: { ttl: number; wait: number } | undefined
 }
@@ -149,6 +159,10 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
       `remote.breakerThreshold must be a positive integer`,
     )
   }
+  const outboxSize = options.remote?.outboxSize ?? 10_000
+  if (!Number.isInteger(outboxSize) || outboxSize < 2) {
+    throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'remote.outboxSize must be an integer >= 2')
+  }
   const remoteTimeout = parseDuration(options.remote?.timeout ?? 250, 'remote.timeout')
   if (!Number.isFinite(remoteTimeout) || remoteTimeout <= 0) {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'remote.timeout must be a finite positive duration')
@@ -166,6 +180,7 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
       options.compressThreshold === undefined || options.compressThreshold === false
         ? undefined
         : parseBytes(options.compressThreshold, 'compressThreshold'),
+    outboxSize,
     bus: options.bus ?? true,
     lease:
       options.lease === false

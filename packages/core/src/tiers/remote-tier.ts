@@ -18,6 +18,20 @@ interface ReadBatch {
   dones: ReadDone[]
 }
 
+/** Per-call options of {@link RemoteTier.call}. */
+export interface CallOptions<T> {
+  /**
+   * Let the call through an open breaker (the invalidation outbox probes a Redis that may be
+   * back; a success closes the breaker). @default false
+   */
+  probe?: boolean
+  /**
+   * Receives the answer of a call that arrived after its deadline. The store still executed the
+   * command, so a caller that acquired something (a lease) can give it back. @default undefined
+   */
+  late?: (value: T) => void
+}
+
 /** Fault handling around the remote store. */
 export interface RemoteTierOptions {
   /**
@@ -54,12 +68,18 @@ export class RemoteTier {
     return this.#breaker.state
   }
 
+  /** Deadline of every call, in ms. */
+  get timeout(): number {
+    return this.#deadlines.ms
+  }
+
   /** Runs `fn` against the store under the deadline and the breaker. */
-  call<T>(operation: string, fn: (store: CacheStore) => Promise<T>): Promise<T> {
-    if (!this.#breaker.allow()) return Promise.reject(this.#open(operation))
+  call<T>(operation: string, fn: (store: CacheStore) => Promise<T>, options?: CallOptions<T>): Promise<T> {
+    if (options?.probe !== true && !this.#breaker.allow()) return Promise.reject(this.#open(operation))
     return this.#guard(
       operation,
       this.#start(() => fn(this.store)),
+      options?.late,
     )
   }
 
@@ -136,14 +156,17 @@ export class RemoteTier {
     )
   }
 
-  #guard<T>(operation: string, work: Promise<T>): Promise<T> {
+  #guard<T>(operation: string, work: Promise<T>, late?: (value: T) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const call = new StoreCall(this, operation, reject)
       const deadlines = this.#deadlines
       deadlines.add(call)
       work.then(
         (value) => {
-          if (!deadlines.settle(call)) return
+          if (!deadlines.settle(call)) {
+            late?.(value)
+            return
+          }
           this.#breaker.success()
           resolve(value)
         },

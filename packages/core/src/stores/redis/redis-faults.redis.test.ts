@@ -1,38 +1,15 @@
-import { findFreePort, type RedisServerHandle, startPrivateRedis, startRedis } from '@cache/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { Cache } from '../../cache.js'
-import { createCache } from '../../create-cache.js'
+import { findFreePort, startRedis } from '@cache/test-utils'
+import { describe, expect, it } from 'vitest'
+import { DEADLINE, until, useFaultHarness } from '../../../test/fault-harness.js'
+import type { CacheOptions } from '../../options.js'
 import { RedisStore } from './redis-store.js'
 
 // Every call must finish within the deadline plus a generous margin for a loaded 2-core machine.
-const DEADLINE = 200
 const BOUND = DEADLINE * 2 + 800
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
-
-function cacheOn(
-  url: string,
-  extra: Parameters<typeof createCache>[0] = {},
-): { cache: Cache; store: RedisStore } {
-  const store = new RedisStore({ url })
-  const cache = createCache({
-    namespace: 'f',
-    store,
-    remote: { timeout: DEADLINE, breakerThreshold: 3, breakerResetAfter: 300 },
-    ...extra,
-  })
-  cleanups.push(() => cache.close())
-  return { cache, store }
-}
-
-async function server(config?: Record<string, string | number>): Promise<RedisServerHandle> {
-  const s = await startPrivateRedis(config ? { config } : undefined)
-  cleanups.push(() => s.stop())
-  return s
-}
+const h = useFaultHarness()
+const cacheOn = (url: string, extra?: CacheOptions) => h.cacheNow(url, extra)
+const server = (config?: Record<string, string | number>) => h.server(config)
 
 /** Runs `fn`, asserting it completes within the bound, and returns its value. */
 async function timed<T>(fn: () => Promise<T>): Promise<T> {
@@ -40,14 +17,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<T> {
   const value = await fn()
   expect(performance.now() - started).toBeLessThan(BOUND)
   return value
-}
-
-async function until(check: () => Promise<boolean>, ms = 5000) {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('not recovered in time')
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 describe('Redis faults: calls complete within deadline + margin with correct values', () => {
@@ -59,7 +28,7 @@ describe('Redis faults: calls complete within deadline + margin with correct val
       expect(await timed(() => cache.getOrSet('k', () => `v${++loads}`))).toBe(`v${loads}`)
     expect(cache.stats().errors).toBeGreaterThan(0)
     const s = await startRedis({ port })
-    cleanups.push(() => s.stop())
+    h.defer(() => s.stop())
     await until(async () => store.client.status === 'ready')
     await new Promise((r) => setTimeout(r, 350)) // let the breaker's reset time pass
     await until(async () => {
@@ -118,10 +87,8 @@ describe('Redis faults: calls complete within deadline + margin with correct val
     const s = await server()
     const plain = new RedisStore({ url: s.url })
     const timed = new RedisStore({ url: s.url, commandTimeout: 100 })
-    cleanups.push(
-      () => plain.close(),
-      () => timed.close(),
-    )
+    h.defer(() => plain.close())
+    h.defer(() => timed.close())
     await Promise.all([plain.ready(), timed.ready()])
     expect((plain.client as { options: { commandTimeout?: number } }).options.commandTimeout).toBeUndefined()
     await s.pause(1500)

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { busesReady, openBreaker, pauseClients, until, useFaultHarness } from './fault-harness.js'
+
+const h = useFaultHarness()
+const TAGGED = { tags: ['item:7'] }
+
+describe('invalidations are never lost while Redis cannot be reached', () => {
+  it('an invalidation issued while paused with the breaker open is replayed; no instance serves the old value', async () => {
+    const s = await h.server()
+    const a = (await h.cache(s.url)).cache
+    const b = (await h.cache(s.url)).cache
+    await busesReady(s.client())
+    await a.getOrSet('item7', () => 'v1', TAGGED)
+    await pauseClients(s, 1500, 'ALL')
+    await Promise.all([openBreaker(a), openBreaker(b)])
+    expect(a.stats().tiers.remote?.breaker).toBe('open')
+    await a.invalidateTags(['item:7']) // the store cannot be told now
+    // This instance never serves the old value from L2, not even once Redis answers again.
+    expect(await a.get('item7')).toBeUndefined()
+    await until(async () => (await s.client().exists('f:item7')) === 0)
+    expect(await b.getOrSet('item7', () => 'v2', TAGGED)).toBe('v2')
+    // Once delivered, L2 serves again (b's breaker may still refuse its first write).
+    await until(async () => {
+      await b.set('item7', 'v2', TAGGED)
+      return (await a.get('item7')) === 'v2'
+    })
+  })
+
+  it('a delete lost in a Redis restart with AOF is replayed after the restart', async () => {
+    const s = await h.server({ appendonly: 'yes', appendfsync: 'always' })
+    const a = (await h.cache(s.url)).cache
+    const b = (await h.cache(s.url)).cache
+    await busesReady(s.client())
+    await a.set('k', 'old')
+    expect(await b.get('k')).toBe('old') // now in b's L1 too
+    await s.kill()
+    await a.delete('k')
+    await s.restart()
+    expect(await s.client().get('f:k')).not.toBeNull() // the AOF brought the old value back
+    await until(async () => (await s.client().exists('f:k')) === 0)
+    // b may have copied the old value back to L1 before the replay; the replay's bus message drops it.
+    await until(async () => (await b.get('k')) === undefined)
+  })
+
+  it('a set that cannot reach Redis removes the older value there once it answers again', async () => {
+    const s = await h.server()
+    const a = (await h.cache(s.url)).cache
+    const b = (await h.cache(s.url, { memory: false })).cache
+    await a.set('k', 'old')
+    await pauseClients(s, 800, 'ALL')
+    await openBreaker(a)
+    await a.set('k', 'new')
+    expect(await a.get('k')).toBe('new')
+    await until(async () => (await s.client().exists('f:k')) === 0)
+    expect(await b.get('k')).toBeUndefined()
+  })
+
+  it('an overflowing outbox says so and refuses every L2 read of the namespace until one clear reaches Redis', async () => {
+    const s = await h.server()
+    const a = (await h.cache(s.url, { remote: { timeout: 200, breakerThreshold: 3, outboxSize: 4 } })).cache
+    const b = (await h.cache(s.url)).cache
+    const codes: string[] = []
+    a.on('error', ({ error }) => codes.push((error as { code?: string }).code ?? ''))
+    await b.set('untouched', 'in L2 only')
+    await pauseClients(s, 1000, 'ALL')
+    await openBreaker(a)
+    for (let i = 0; i < 5; i++) await a.delete(`gone${i}`)
+    expect(codes).toContain('ERR_CACHE_OUTBOX_OVERFLOW')
+    // Which keys the dropped invalidations named is unknown now: nothing of the namespace is read from L2.
+    expect(await a.get('untouched')).toBeUndefined()
+    await until(async () => (await s.client().exists('f:untouched')) === 0)
+  })
+})
