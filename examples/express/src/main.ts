@@ -100,6 +100,11 @@ app.get('/stale', cached.route({ ttl: '1s', grace: '30s' }), (_req, res) => {
   res.json({ calls: count('stale') })
 })
 
+// Echoes the host its handler read (port included): the key must hold it exactly so.
+app.get('/host', cached, (req, res) => {
+  res.json({ host: req.host ?? null, calls: count('host') })
+})
+
 app.get('/__calls', (_req, res) => {
   res.json(calls)
 })

@@ -125,6 +125,9 @@ app.get('/stale', { config: { responseCache: { ttl: '1s', grace: '30s' } } }, as
   calls: count('stale'),
 }))
 
+// Echoes the host its handler read (port included): the key must hold it exactly so.
+app.get('/host', async (req) => ({ host: req.host, calls: count('host') }))
+
 app.get('/__calls', { config: { responseCache: false } }, async () => calls)
 
 app.post('/__reset', { config: { responseCache: false } }, async () => {

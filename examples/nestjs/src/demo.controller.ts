@@ -11,6 +11,7 @@ import {
   HttpException,
   Inject,
   Post,
+  Req,
   Res,
 } from '@nestjs/common'
 import { HttpAdapterHost } from '@nestjs/core'
@@ -107,6 +108,14 @@ export class DemoController {
   @CacheResponse({ ttl: '1s', grace: '30s' })
   stale() {
     return { calls: this.state.count('stale') }
+  }
+
+  // Echoes the host its handler read (port included) on either platform: the key must hold it
+  // exactly so.
+  @Get('host')
+  @CacheResponse()
+  host(@Req() req: { host?: string }) {
+    return { host: req.host ?? null, calls: this.state.count('host') }
   }
 
   // Not decorated: never cached.

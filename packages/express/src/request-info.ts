@@ -2,8 +2,9 @@ import { type HttpRequestInfo, nodeRequestInfo } from '@cache/core/http'
 import type { Request } from 'express'
 
 /**
- * The core's view of an Express request: Express's own `req.protocol` and `req.hostname` (they
- * follow `trust proxy`), and `originalUrl`, so a router mounted under a prefix keys the full path.
+ * The core's view of an Express request: Express's own `req.protocol` and `req.host` (port
+ * included, as handlers read it; both follow `trust proxy`), and `originalUrl`, so a router
+ * mounted under a prefix keys the full path.
  */
 export function requestInfo(req: Request): HttpRequestInfo<Request> {
   const headers = req.headers
@@ -13,10 +14,10 @@ export function requestInfo(req: Request): HttpRequestInfo<Request> {
     // Without forwarded headers, Express's getters answer from the socket and the Host header
     // whatever `trust proxy` says; computing that here skips their settings lookups on every hit.
     protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
-    host = hostnameOf(headers.host)
+    host = headers.host || undefined
   } else {
     protocol = req.protocol
-    host = req.hostname
+    host = req.host
   }
   return nodeRequestInfo({
     method: req.method,
@@ -28,12 +29,4 @@ export function requestInfo(req: Request): HttpRequestInfo<Request> {
     body: req.body,
     raw: req,
   })
-}
-
-/** Express's `req.hostname` for a Host header: the port dropped, IPv6 brackets kept. */
-function hostnameOf(host: string | undefined): string | undefined {
-  if (!host) return undefined
-  const offset = host[0] === '[' ? host.indexOf(']') + 1 : 0
-  const colon = host.indexOf(':', offset)
-  return colon === -1 ? host : host.slice(0, colon)
 }

@@ -283,7 +283,7 @@ describe('responseCache (Express glue)', () => {
       app.set('trust proxy', (_addr: string, i: number) => i === 0)
       app.get('/facts', (req, res) => {
         const info = requestInfo(req)
-        seen.push([info.host, req.hostname, info.protocol, req.protocol])
+        seen.push([info.host, req.host, info.protocol, req.protocol])
         res.end()
       })
     })
@@ -305,9 +305,10 @@ describe('responseCache (Express glue)', () => {
       })
     }
     expect(seen).toHaveLength(cases.length)
-    for (const [host, hostname, protocol, expressProtocol] of seen as string[][])
-      expect([host, protocol]).toEqual([hostname, expressProtocol])
-    expect((seen[5] as string[])[0]).toBe('b.test')
+    for (const [host, expressHost, protocol, expressProtocol] of seen as string[][])
+      expect([host, protocol]).toEqual([expressHost, expressProtocol])
+    expect((seen[1] as string[])[0]).toBe('Example.TEST:8080')
+    expect((seen[5] as string[])[0]).toBe('b.test:9')
     expect((seen[6] as string[])[2]).toBe('https')
   })
 

@@ -6,7 +6,8 @@ import type { NestRequest } from './tokens.js'
 export interface PlatformRequest extends NestRequest {
   originalUrl?: string
   protocol: string
-  hostname: string
+  /** With its port, as handlers read it. */
+  host: string
   /** Fastify: Node's request. Express's request is Node's request. */
   raw?: IncomingMessage
   /** Express: the matched route. */
@@ -16,9 +17,10 @@ export interface PlatformRequest extends NestRequest {
 }
 
 /**
- * The core's view of a request, on either platform. Protocol and host are the platform's own, so
- * they follow its proxy trust settings (`trust proxy`, `trustProxy`): trusted forwarded headers
- * are keyed, untrusted ones ignored. The path comes from `originalUrl` (global prefix included).
+ * The core's view of a request, on either platform. Protocol and host (port included) are the
+ * platform's own, as handlers read them, so they follow its proxy trust settings (`trust proxy`,
+ * `trustProxy`): trusted forwarded headers are keyed, untrusted ones ignored. The path comes from
+ * `originalUrl` (global prefix included).
  */
 export function requestInfo(req: PlatformRequest): HttpRequestInfo<NestRequest> {
   return nodeRequestInfo<NestRequest>({
@@ -26,7 +28,7 @@ export function requestInfo(req: PlatformRequest): HttpRequestInfo<NestRequest> 
     url: req.originalUrl ?? req.url,
     routeId: req.route?.path ?? req.routeOptions?.url,
     protocol: req.protocol,
-    host: req.hostname,
+    host: req.host,
     headers: req.headers,
     body: req.body,
     raw: req,

@@ -9,7 +9,7 @@ export interface NodeRequestFacts<R> {
   routeId?: unknown
   /** As the framework resolved it, under its proxy trust settings. */
   protocol: string
-  /** As the framework resolved it, under its proxy trust settings. */
+  /** As the framework resolved it, under its proxy trust settings, with its port. */
   host: string | undefined
   headers: RequestHeaders
   body?: unknown
@@ -19,8 +19,9 @@ export interface NodeRequestFacts<R> {
 
 /**
  * The core's view of a request. Protocol and host come from the framework (`req.protocol`,
- * `req.hostname`), so they follow the app's proxy trust settings: forwarded headers the app trusts
- * are keyed, untrusted ones are ignored, and the core never reads them itself.
+ * `req.host`, port included, as handlers read them), so they follow the app's proxy trust
+ * settings: forwarded headers the app trusts are keyed, untrusted ones are ignored, and the core
+ * never reads them itself.
  */
 export function nodeRequestInfo<R>(facts: NodeRequestFacts<R>): HttpRequestInfo<R> {
   const url = facts.url

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { hashKey } from '../keys/index.js'
+import { normalizeQuery } from './normalize-query.js'
 import { primaryKey, urlKeyMemoSize } from './request-key.js'
 import { resolveRouteOptions } from './route-options.js'
 import { request } from './test-helpers.js'
@@ -43,5 +45,30 @@ describe('primaryKey URL memo (the hit path)', () => {
     expect(primaryKey(request({ path: '/churn/1' }), route, 'none')).toBe(
       direct('http', 'example.test', '/churn/1', ''),
     )
+  })
+})
+
+describe('primaryKey host', () => {
+  const at = (host: string) => primaryKey(request({ host, path: '/host-port' }), unmemoized, 'none')
+
+  it('keys the host with its port, as handlers read it', () => {
+    const hosts = ['a.test', 'a.test:80', 'a.test:8080', '[::1]', '[::1]:8080']
+    expect(new Set(hosts.map(at)).size).toBe(hosts.length)
+    expect(at('A.Test:8080')).toBe(at('a.test:8080'))
+  })
+
+  it('never reads an entry of the hostname-only layout, which may hold another port’s body', () => {
+    // The previous layout's tuple, under which `a.test:8080` and `a.test` shared one entry.
+    const empty = [null, null, null, null, null, null]
+    const hostnameOnly = hashKey([
+      'http/1',
+      'GET',
+      'http',
+      'a.test',
+      '/host-port',
+      normalizeQuery(''),
+      ...empty,
+    ])
+    expect(at('a.test')).not.toBe(hostnameOnly)
   })
 })

@@ -5,8 +5,12 @@ import { normalizeQuery } from './normalize-query.js'
 import type { ResolvedRoute } from './route-options.js'
 import type { HttpRequestInfo, RequestHeaders } from './types.js'
 
-/** Version of the key layout: bump it whenever the tuple or the stored value shape changes. */
-const KEY_FORMAT = 'http/1'
+/**
+ * Version of the key layout: bump it whenever the tuple, what a field holds, or the stored value
+ * shape changes. `http/2`: the host holds its port, so entries stored when ports shared one key
+ * (and may hold another port's body) are never read.
+ */
+const KEY_FORMAT = 'http/2'
 
 /** How a request's credentials (`Authorization`, `Cookie`) relate to the route. */
 export type Credentials = 'none' | 'opted-in' | 'foreign'

@@ -101,14 +101,19 @@ describe('methods', () => {
 })
 
 describe('key', () => {
-  it('distinguishes protocol, host and path', async () => {
+  it('distinguishes protocol, host (with its port) and path', async () => {
     const { http, route } = setup()
     const h = new FakeHandler()
     await send(http, route, h)
-    for (const variant of [{ protocol: 'https' }, { host: 'other.test' }, { path: '/items/2' }]) {
+    for (const variant of [
+      { protocol: 'https' },
+      { host: 'other.test' },
+      { host: 'example.test:8080' },
+      { path: '/items/2' },
+    ]) {
       expect(header(await send(http, route, h, variant), 'x-cache')).toBe('MISS')
     }
-    expect(h.calls).toBe(4)
+    expect(h.calls).toBe(5)
   })
 
   it('normalises the query: sorted parameters, repeated ones kept in order, an empty query equals none', async () => {

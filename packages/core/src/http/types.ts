@@ -33,7 +33,10 @@ export interface HttpRequestInfo<R = unknown> {
   query: string
   /** `'http'` or `'https'`, as the framework resolved it. */
   protocol: string
-  /** Host name as the framework resolved it (without the port). */
+  /**
+   * Host as the framework resolved it and hands it to handlers, port included (Express's
+   * `req.host`, Fastify's `request.host`): a handler may echo it, so two ports are two keys.
+   */
   host: string
   /** Request headers, lowercased names. */
   headers: RequestHeaders

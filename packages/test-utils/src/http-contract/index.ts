@@ -1,4 +1,12 @@
-export { type ContractResponse, call, handlerCalls, postJson, totalCalls } from './contract-client.js'
+export {
+  type CallInit,
+  CONTRACT_HOST,
+  type ContractResponse,
+  call,
+  handlerCalls,
+  postJson,
+  totalCalls,
+} from './contract-client.js'
 export type { ContractContext } from './contract-context.js'
 export {
   describeHttpContract,

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { call, handlerCalls, postJson, sleep, totalCalls } from './contract-client.js'
+import { CONTRACT_HOST, call, handlerCalls, postJson, sleep, totalCalls } from './contract-client.js'
 import type { ContractContext } from './contract-context.js'
 
 /** What must never be shared or stored, POST keys, bad input, aborted and oversized responses. */
@@ -57,6 +57,27 @@ export function safetyCases(ctx: ContractContext): void {
     >[]) {
       const res = await call(`${ctx.b}/items/private-data`, { headers })
       expect(res.xCache).not.toBe('HIT')
+    }
+  })
+
+  it('the Host port is keyed: a request naming another port never answers the site’s own', async () => {
+    const host = (name: string) => call(`${ctx.a}/host`, { headers: { host: name } })
+    const [hostname] = CONTRACT_HOST.split(':')
+    const forged = await host(`${hostname}:6666`)
+    const own = await call(`${ctx.a}/host`)
+    const bare = await host(hostname!)
+    const again = await call(`${ctx.a}/host`)
+    expect([forged.json(), own.json(), bare.json()]).toEqual([
+      { host: `${hostname}:6666`, calls: 1 },
+      { host: CONTRACT_HOST, calls: 2 },
+      { host: hostname, calls: 3 },
+    ])
+    expect([forged.xCache, own.xCache, bare.xCache, again.xCache]).toEqual(['MISS', 'MISS', 'MISS', 'HIT'])
+    expect(again.bytes.equals(own.bytes)).toBe(true)
+    if (ctx.mode === 'redis') {
+      // Another replica of the same site answers from Redis.
+      const other = await call(`${ctx.b}/host`)
+      expect([other.xCache, other.bytes.equals(own.bytes)]).toEqual(['HIT', true])
     }
   })
 
