@@ -1,5 +1,6 @@
 import http from 'node:http'
 import { createCache } from '@cache/core'
+import { abandonRequest, deferred, until } from '@cache/test-utils'
 import express, { type ErrorRequestHandler } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ResponseCacheOptions, responseCache } from './index.js'
@@ -120,7 +121,8 @@ describe('responseCache (Express glue)', () => {
         calls++
         res.type('text/plain')
         res.write('part 1,')
-        await sleep(5)
+        // The rest comes later (a tick is enough: a write not ended at once is a stream).
+        await new Promise((resolve) => setImmediate(resolve))
         res.end('part 2')
       })
     })
@@ -148,19 +150,31 @@ describe('responseCache (Express glue)', () => {
 
   it('does not store a response whose client went away first', async () => {
     let calls = 0
+    const started = deferred()
+    const gate = deferred()
+    let clientGone = false
+    let finished = false
     const url = await start((app) => {
       app.use(responseCache(options()))
       app.get('/slow', async (_req, res) => {
         calls++
-        await sleep(150)
+        if (calls === 1) {
+          res.once('close', () => (clientGone = true))
+          started.resolve()
+          await gate.promise
+        }
         res.json({ calls })
+        if (calls === 1) finished = true
       })
     })
-    await fetch(`${url}/slow`, { signal: AbortSignal.timeout(30) }).catch(() => undefined)
-    await sleep(200)
+    // The client leaves while its handler runs; the handler then answers, to nobody.
+    await abandonRequest(`${url}/slow`, started.promise)
+    await until(() => clientGone, { message: 'the server did not see the client leave' })
+    gate.resolve()
+    await until(() => finished, { message: 'the first handler did not finish' })
     const next = await fetch(`${url}/slow`)
-    expect([next.headers.get('x-cache'), await next.json()]).toEqual(['MISS', { calls }])
-    expect(calls).toBeGreaterThanOrEqual(1)
+    expect([next.headers.get('x-cache'), await next.json()]).toEqual(['MISS', { calls: 2 }])
+    expect((await fetch(`${url}/slow`)).headers.get('x-cache')).toBe('HIT')
   })
 
   it('captures writeHead(status, headers) + end and stores it', async () => {
@@ -229,6 +243,7 @@ describe('responseCache (Express glue)', () => {
       })
     })
     await fetch(`${url}/flaky`)
+    // Expiry is time passing: any wait longer than the TTL, however busy the machine.
     await sleep(70)
     const stale = await fetch(`${url}/flaky`)
     expect([
@@ -314,13 +329,20 @@ describe('responseCache (Express glue)', () => {
 
   it('keys the full path of a mounted router, handles a request once when nested, and coalesces', async () => {
     let calls = 0
+    let arrived = 0
+    const gate = deferred()
     const rc = responseCache(options())
     const url = await start((app) => {
       const router = express.Router()
       router.get('/x', rc, async (_req, res) => {
         calls++
-        await sleep(50)
+        // The leader answers once every request has reached the cache (and joined its flight).
+        await gate.promise
         res.json({ calls })
+      })
+      app.use((_req, _res, next) => {
+        arrived++
+        next()
       })
       app.use(rc)
       app.use('/api', router)
@@ -328,10 +350,10 @@ describe('responseCache (Express glue)', () => {
         res.json({ other: true })
       })
     })
-    const all = await Promise.all(
-      Array.from({ length: 20 }, () => fetch(`${url}/api/x`).then((r) => r.json())),
-    )
-    expect(new Set(all.map((b) => JSON.stringify(b)))).toEqual(new Set(['{"calls":1}']))
+    const all = Promise.all(Array.from({ length: 20 }, () => fetch(`${url}/api/x`).then((r) => r.json())))
+    await until(() => arrived === 20, { message: 'not every request reached the server' })
+    gate.resolve()
+    expect(new Set((await all).map((b) => JSON.stringify(b)))).toEqual(new Set(['{"calls":1}']))
     expect(await (await fetch(`${url}/x`)).json()).toEqual({ other: true })
     expect(calls).toBe(1)
   })

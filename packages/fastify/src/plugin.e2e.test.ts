@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream'
+import { abandonRequest, deferred, until } from '@cache/test-utils'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
-import { appWith, sleep } from './test-app.js'
+import { appWith } from './test-app.js'
 
 let app: FastifyInstance | undefined
 afterEach(async () => {
@@ -18,26 +19,26 @@ async function listen(a: FastifyInstance): Promise<string> {
 describe('responseCachePlugin (Fastify glue, real sockets)', () => {
   it('does not store a response whose client went away before the handler finished', async () => {
     let calls = 0
-    let started!: () => void
-    const handlerStarted = new Promise<void>((r) => {
-      started = r
-    })
+    const started = deferred()
+    const gate = deferred()
+    let clientGone = false
+    let finished = false
     const a = await appWith()
-    a.get('/slow', async () => {
+    a.get('/slow', async (_req, reply) => {
       calls++
-      started()
-      await sleep(150)
+      if (calls > 1) return { calls }
+      reply.raw.once('close', () => (clientGone = true))
+      started.resolve()
+      await gate.promise
+      finished = true
       return { calls }
     })
     const url = await listen(a)
-    // Abort once the handler is running (a fixed client timeout could fire before the request
-    // even reached a busy server).
-    const abort = new AbortController()
-    const gone = fetch(`${url}/slow`, { signal: abort.signal }).catch(() => undefined)
-    await handlerStarted
-    abort.abort()
-    await gone
-    await sleep(250)
+    // The client leaves while its handler runs; the handler then answers, to nobody.
+    await abandonRequest(`${url}/slow`, started.promise)
+    await until(() => clientGone, { message: 'the server did not see the client leave' })
+    gate.resolve()
+    await until(() => finished, { message: 'the first handler did not finish' })
     const next = await fetch(`${url}/slow`)
     expect([next.headers.get('x-cache'), await next.json()]).toEqual(['MISS', { calls: 2 }])
     expect((await fetch(`${url}/slow`)).headers.get('x-cache')).toBe('HIT')
@@ -45,25 +46,34 @@ describe('responseCachePlugin (Fastify glue, real sockets)', () => {
 
   it('hands an aborted leader’s flight to a waiting request, which stores its own response', async () => {
     let calls = 0
-    let started!: () => void
-    const leaderStarted = new Promise<void>((r) => {
-      started = r
-    })
+    let arrived = 0
+    const leaderStarted = deferred()
+    const gate = deferred()
+    let leaderGone = false
     const a = await appWith()
-    a.get('/slow', async () => {
+    // The route's own preHandler runs right before the cache's (the last one).
+    const count = async () => {
+      arrived++
+    }
+    a.get('/slow', { preHandler: count }, async (_req, reply) => {
       calls++
-      started()
-      await sleep(100)
+      if (calls > 1) return { calls }
+      reply.raw.once('close', () => (leaderGone = true))
+      leaderStarted.resolve()
+      await gate.promise
       return { calls }
     })
     const url = await listen(a)
     const abort = new AbortController()
     const leader = fetch(`${url}/slow`, { signal: abort.signal }).catch(() => undefined)
-    await leaderStarted
+    await leaderStarted.promise
     const followerResponse = fetch(`${url}/slow`)
-    await sleep(20)
+    // The follower has reached the cache and waits on the leader's flight.
+    await until(() => arrived === 2, { message: 'the follower did not reach the app' })
     abort.abort()
+    await until(() => leaderGone, { message: 'the server did not see the leader leave' })
     const follower = await followerResponse
+    gate.resolve()
     await leader
     expect(await follower.json()).toEqual({ calls: 2 })
     expect((await fetch(`${url}/slow`)).headers.get('x-cache')).toBe('HIT')
@@ -76,7 +86,7 @@ describe('responseCachePlugin (Fastify glue, real sockets)', () => {
       calls++
       async function* parts() {
         yield 'part 1,'
-        await sleep(20)
+        await new Promise((resolve) => setImmediate(resolve))
         yield 'part 2'
       }
       return reply.type('text/plain').send(Readable.from(parts()))

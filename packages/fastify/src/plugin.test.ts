@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { deferred, until } from '@cache/test-utils'
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify'
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest'
 import type { HttpCache, RouteCacheOptions } from './index.js'
@@ -213,6 +214,7 @@ describe('responseCachePlugin (Fastify glue, inject)', () => {
       return { calls }
     })
     await a.inject('/flaky')
+    // Expiry is time passing: any wait longer than the TTL, however busy the machine.
     await sleep(70)
     const stale = await a.inject('/flaky')
     expect([stale.statusCode, stale.headers['x-cache'], stale.headers['x-error'], stale.json()]).toEqual([
@@ -268,14 +270,23 @@ describe('responseCachePlugin (Fastify glue, inject)', () => {
 
   it('coalesces concurrent identical misses into one handler run', async () => {
     let calls = 0
+    let arrived = 0
+    const gate = deferred()
     const a = await start()
-    a.get('/slow', async () => {
+    // The route's own preHandler runs right before the cache's (the last one).
+    const count = async () => {
+      arrived++
+    }
+    a.get('/slow', { preHandler: count }, async () => {
       calls++
-      await sleep(50)
+      // The leader answers once every request has reached the cache (and joined its flight).
+      await gate.promise
       return { calls }
     })
-    const all = await Promise.all(Array.from({ length: 20 }, () => a.inject('/slow')))
-    expect(new Set(all.map((r) => r.body))).toEqual(new Set(['{"calls":1}']))
+    const all = Promise.all(Array.from({ length: 20 }, () => a.inject('/slow')))
+    await until(() => arrived === 20, { message: 'not every request reached the app' })
+    gate.resolve()
+    expect(new Set((await all).map((r) => r.body))).toEqual(new Set(['{"calls":1}']))
     expect(calls).toBe(1)
   })
 

@@ -1,3 +1,5 @@
+export { abandonRequest } from './abandon-request.js'
+export { type Deferred, deferred } from './deferred.js'
 export * from './http-contract/index.js'
 export * from './redis/index.js'
 export { REDIS_URL_KEY } from './redis/redis-url-key.js'
@@ -11,3 +13,4 @@ export {
   type StoreConformanceFixture,
   storeConformanceChecks,
 } from './store-conformance.js'
+export { type UntilOptions, until } from './until.js'

@@ -1,5 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { until } from '@cache/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { nodeRequestInfo } from './node-request-info.js'
 import { holdNodeResponse, writeNodeDecision } from './node-response.js'
@@ -7,14 +8,6 @@ import type { Produced } from './types.js'
 
 let server: Server | undefined
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())))
-
-/** Resolves once `condition()` holds; polls every 5 ms, gives up after 10 s. */
-async function until(condition: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 10_000; !condition(); ) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
 
 async function serve(handler: (res: ServerResponse) => Promise<void> | void): Promise<string> {
   server = createServer((_req, res) => void handler(res))

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    // Generous: a test waits on conditions, and a busy machine (both cores taken) is slow to
+    // start servers and child processes; a deadline a test is about has its own bound.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+})
