@@ -75,6 +75,13 @@ export interface CacheOptions {
   remote?: {
     /** Deadline of every L2 call. @default 250 */
     timeout?: Duration
+    /**
+     * How long a call made before the store's first connection (right after `createCache`) waits
+     * for it, before its own `timeout` starts. A first attempt that fails ends the wait at once.
+     * After the first connection, calls while disconnected fail fast. `0` does not wait.
+     * @default '1s'
+     */
+    connectTimeout?: Duration
     /** Consecutive L2 failures that open the circuit breaker. @default 5 */
     breakerThreshold?: number
     /** How long the breaker stays open before a probe. @default '2s' */
@@ -167,6 +174,10 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
   if (!Number.isFinite(remoteTimeout) || remoteTimeout <= 0) {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'remote.timeout must be a finite positive duration')
   }
+  const connectTimeout = parseDuration(options.remote?.connectTimeout ?? '1s', 'remote.connectTimeout')
+  if (!Number.isFinite(connectTimeout)) {
+    throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'remote.connectTimeout must be a finite duration')
+  }
   return {
     namespace,
     ttl: parseDuration(options.ttl ?? '5m', 'ttl'),
@@ -191,6 +202,7 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
           },
     remote: {
       timeout: remoteTimeout,
+      connectTimeout,
       breaker: {
         threshold,
         resetAfter: parseDuration(options.remote?.breakerResetAfter ?? '2s', 'remote.breakerResetAfter'),

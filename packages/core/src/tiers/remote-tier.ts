@@ -1,6 +1,7 @@
 import { CacheError, errors } from '../errors.js'
-import type { CacheStore } from '../stores/store.js'
+import { type CacheStore, canConnect } from '../stores/store.js'
 import { type BreakerOptions, type BreakerState, CircuitBreaker } from './circuit-breaker.js'
+import { ConnectGate } from './connect-gate.js'
 import { DeadlineBuckets, type Deadlined } from './deadline.js'
 
 /** Receives the answer of {@link RemoteTier.read}: an error, or the bytes (`undefined` for a miss). */
@@ -39,6 +40,12 @@ export interface RemoteTierOptions {
    * @default 250
    */
   timeout: number
+  /**
+   * How long a call made before the store's first connection waits for it, in ms (then it runs
+   * under `timeout`). `0` does not wait.
+   * @default 1000
+   */
+  connectTimeout: number
   /** Circuit breaker settings. */
   breaker: BreakerOptions
 }
@@ -55,12 +62,21 @@ export class RemoteTier {
   readonly #deadlines: DeadlineBuckets
   readonly #batchGets: boolean
   #batch: ReadBatch | undefined
+  /** Holds the calls made before the store's first connection; dropped once it has opened. */
+  #gate: ConnectGate | undefined
 
   constructor(store: CacheStore, options: RemoteTierOptions) {
     this.store = store
     this.#breaker = new CircuitBreaker(options.breaker)
     this.#deadlines = new DeadlineBuckets(options.timeout)
     this.#batchGets = store.capabilities.batchGets === true
+    if (
+      canConnect(store) &&
+      !store.connected &&
+      store.connectionError === undefined &&
+      options.connectTimeout > 0
+    )
+      this.#gate = new ConnectGate(store, options.connectTimeout)
   }
 
   /** State of the circuit breaker. */
@@ -75,6 +91,11 @@ export class RemoteTier {
 
   /** Runs `fn` against the store under the deadline and the breaker. */
   call<T>(operation: string, fn: (store: CacheStore) => Promise<T>, options?: CallOptions<T>): Promise<T> {
+    if (this.#gate !== undefined && this.#gated()) {
+      return new Promise((resolve, reject) =>
+        this.#hold(operation, () => this.call(operation, fn, options).then(resolve, reject), reject),
+      )
+    }
     if (options?.probe !== true && !this.#breaker.allow()) return Promise.reject(this.#open(operation))
     return this.#guard(
       operation,
@@ -111,6 +132,16 @@ export class RemoteTier {
   }
 
   #send(keys: string[], dones: ReadDone[]): void {
+    if (this.#gate !== undefined && this.#gated()) {
+      this.#hold(
+        keys.length === 1 ? 'get' : 'getMany',
+        () => this.#send(keys, dones),
+        (error) => {
+          for (const done of dones) done(error)
+        },
+      )
+      return
+    }
     if (!this.#breaker.allow()) {
       const error = this.#open(keys.length === 1 ? 'get' : 'getMany')
       for (const done of dones) done(error)
@@ -138,6 +169,21 @@ export class RemoteTier {
         for (const done of dones) done(error)
       },
     )
+  }
+
+  /** True while calls wait for the first connection; forgets the gate once it has opened. */
+  #gated(): boolean {
+    if (this.#gate!.closed) return true
+    this.#gate = undefined
+    return false
+  }
+
+  /** Waits for the first connection, then `go`; a call that cannot wait counts as a failure. */
+  #hold(operation: string, go: () => void, fail: (error: Error) => void): void {
+    this.#gate!.wait(operation, go, (error) => {
+      this.#breaker.failure()
+      fail(error)
+    })
   }
 
   /** Calls the store; a synchronous throw becomes a rejection. */
