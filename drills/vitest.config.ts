@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config'
+
+// Only the drill's own logic (ledger, checks, statistics) runs here; the drills themselves are
+// `npm run drills`, outside `npm test`.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+  },
+})
