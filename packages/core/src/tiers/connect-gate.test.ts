@@ -36,9 +36,11 @@ describe('calls made before the first connection', () => {
     vi.useFakeTimers()
     const { inner, store, cache, failures } = setup(300)
     let done = false
-    const loaded = cache.getOrSet('k', () => 'loaded').finally(() => {
-      done = true
-    })
+    const loaded = cache
+      .getOrSet('k', () => 'loaded')
+      .finally(() => {
+        done = true
+      })
     while (!done) await vi.advanceTimersByTimeAsync(100)
     expect(await loaded).toBe('loaded')
     // the read, then the write of the loaded value, each gave up
