@@ -1,6 +1,6 @@
 import { importSnapshot, validateSnapshot } from '@cache/core/ops'
 import { REDIS_OPTIONS, required, str } from '../args.js'
-import { CliError } from '../cli-error.js'
+import { CliError, EXIT } from '../cli-error.js'
 import { err, out } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { num, reasons } from '../format.js'
@@ -16,7 +16,8 @@ export const importCommand: Command = {
     details:
       'Every line is decoded before anything is written. With malformed lines the import is refused\n' +
       '(exit 1, nothing written) and the first ones are listed; --skip-invalid imports the valid lines\n' +
-      'and reports the others. Entries already in the store are kept unless --overwrite.',
+      'and reports the others (exit 1 too: the import is partial). Entries already in the store are\n' +
+      'kept unless --overwrite.',
     options: {
       ...REDIS_OPTIONS,
       ...STORE_OPTION,
@@ -73,11 +74,11 @@ export const importCommand: Command = {
         io,
         `${verb} ${num(result.imported)} entries into ${target.label}, skipped ${num(result.skipped)}${reasons(result.skippedBy)}`,
       )
-      if (result.invalidLines > 0) {
-        err(io, `${num(result.invalidLines)} malformed line${result.invalidLines > 1 ? 's' : ''} left out:`)
-        printProblems()
-      }
-      return 0
+      if (result.invalidLines === 0) return EXIT.OK
+      err(io, `${num(result.invalidLines)} malformed line${result.invalidLines > 1 ? 's' : ''} left out:`)
+      printProblems()
+      // Some of the file is not in the store: a partial import, whatever was asked.
+      return EXIT.FAILED
     } finally {
       await target.close()
     }
