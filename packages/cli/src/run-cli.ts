@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { PassThrough } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 
 /** Path of the `cachectl` launcher (it loads the built dist/, so tests run what users run). */
@@ -45,4 +46,29 @@ export function runCli(
 /** True when `text` holds what only a terminal display uses: carriage returns or escape sequences. */
 export function hasTerminalControls(text: string): boolean {
   return text.includes('\r') || text.includes('\u001b')
+}
+
+/**
+ * Test helper: runs `cachectl`'s `main` in this process, with pipes for streams (no TTY) and an
+ * environment of `env` only. Faster than {@link runCli}, for what needs no process of its own.
+ */
+export async function runMain(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const { main } = await import('./cachectl.js')
+  const collect = () => {
+    const stream = new PassThrough()
+    let text = ''
+    stream.on('data', (chunk) => {
+      text += chunk
+    })
+    return { stream, text: () => text }
+  }
+  const stdout = collect()
+  const stderr = collect()
+  const code = await main(args, {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    stdin: new PassThrough(),
+    env,
+  })
+  return { code, stdout: stdout.text(), stderr: stderr.text() }
 }

@@ -1,5 +1,4 @@
-import type { VersionOptions } from '@cache/core/ops'
-import { list, type OptionSpec, type ParsedArgs, str } from './args.js'
+import { type OptionSpec, type ParsedArgs, str } from './args.js'
 import { usageError } from './cli-error.js'
 import type { CliIo } from './cli-io.js'
 import { type Opened, openRedis, openSpec } from './connect.js'
@@ -18,12 +17,6 @@ export const STORE_OPTION: Record<string, OptionSpec> = {
 /** Options that choose which entries move. */
 export const FILTER_OPTIONS: Record<string, OptionSpec> = {
   namespace: { type: 'string', short: 'n', value: 'NS', help: 'only this namespace (and its children)' },
-  'model-version': {
-    type: 'string',
-    value: 'V',
-    multiple: true,
-    help: 'only entries of this model version (tag version:V); entries of other versions are skipped',
-  },
   progress: {
     type: 'string',
     value: 'MODE',
@@ -55,10 +48,4 @@ export async function openStoreOption(
     )
   }
   return openRedis(url, args)
-}
-
-/** The model-version filter of `--model-version`. */
-export function versionOptions(args: ParsedArgs): VersionOptions {
-  const versions = list(args, 'model-version')
-  return versions.length === 0 ? {} : { modelVersion: versions }
 }

@@ -5,7 +5,7 @@ import { err, out } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { num, reasons } from '../format.js'
 import { Progress, progressMode } from '../progress.js'
-import { FILTER_OPTIONS, openStoreOption, STORE_OPTION, versionOptions } from '../store-options.js'
+import { FILTER_OPTIONS, openStoreOption, STORE_OPTION } from '../store-options.js'
 
 /** `cachectl import`: loads a snapshot file, after checking all of it. */
 export const importCommand: Command = {
@@ -60,7 +60,6 @@ export const importCommand: Command = {
         overwrite: args.values.overwrite === true,
         dryRun: args.values['dry-run'] === true,
         namespace: str(args, 'namespace'),
-        ...versionOptions(args),
         onProgress: (p) => {
           processed = p.processed
           progress.update(p.processed)

@@ -6,7 +6,7 @@ import type { Command } from '../command.js'
 import { type Opened, openSpec } from '../connect.js'
 import { num, reasons } from '../format.js'
 import { Progress, progressMode } from '../progress.js'
-import { FILTER_OPTIONS, versionOptions } from '../store-options.js'
+import { FILTER_OPTIONS } from '../store-options.js'
 
 /** `cachectl sync`: copies what one side lacks from the other. */
 export const syncCommand: Command = {
@@ -14,12 +14,12 @@ export const syncCommand: Command = {
     name: 'sync',
     summary:
       'Copy entries between two stores or snapshot files: what the other side lacks, never overwriting.',
-    usage: '--from SRC --to DST [--direction push|pull|both] [--dry-run] [--model-version V]',
+    usage: '--from SRC --to DST [--direction push|pull|both] [--dry-run]',
     details:
       'SRC and DST: a Redis URL (redis://, rediss://), a persistent local store (sqlite://PATH) or a\n' +
       'snapshot file path. push copies SRC -> DST (the default), pull DST -> SRC, both each way.\n' +
-      'A key both sides hold is left alone; entries of another codec version, or of a model version\n' +
-      'not given with --model-version, are skipped and counted. Prints "N pulled, M pushed".',
+      'A key both sides hold is left alone; entries of another codec version are skipped and\n' +
+      'counted. Prints "N pulled, M pushed".',
     options: {
       from: { type: 'string', short: 'f', value: 'SRC', help: 'the local side' },
       to: { type: 'string', short: 't', value: 'DST', help: 'the remote side' },
@@ -53,7 +53,6 @@ export const syncCommand: Command = {
         direction,
         dryRun: args.values['dry-run'] === true,
         namespace: str(args, 'namespace'),
-        ...versionOptions(args),
         onProgress: (p) => {
           scanned = p.scanned
           progress.update(p.scanned, `${num(p.pulled)} pulled, ${num(p.pushed)} pushed`)
