@@ -36,6 +36,11 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 }
 
+/** `--json`: the result as one JSON document on stdout, for scripts. */
+export const JSON_OPTION: Record<string, OptionSpec> = {
+  json: { type: 'boolean', help: 'print the result as one JSON document' },
+}
+
 /** Options of the commands that talk to Redis. */
 export const REDIS_OPTIONS: Record<string, OptionSpec> = {
   redis: { type: 'string', value: 'URL', help: 'Redis URL, redis:// or rediss:// (default: $REDIS_URL)' },

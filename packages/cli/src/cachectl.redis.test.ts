@@ -112,6 +112,10 @@ describe('cachectl', () => {
     expect(r.stdout).toMatch(/^value\s+Object \{ name: 'Ada', born: 1815-12-10T00:00:00.000Z \}$/m)
     const json = JSON.parse((await cli('main', 'inspect', 'app/emb:hello', '--json')).stdout)
     expect(json).toMatchObject({ ttlMs: null, expiresAt: null, valueType: 'Float32Array', codecVersion: 1 })
+    // Real JSON values: binary as base64 (the snapshot's encoding), objects as objects.
+    expect(json.value).toEqual({ $type: 'Float32Array', base64: 'AAAAPwAAgL8=' })
+    const user = JSON.parse((await cli('main', 'inspect', 'user:1', '-n', 'app', '--json')).stdout)
+    expect(user.value).toEqual({ name: 'Ada', born: { $type: 'Date', value: '1815-12-10T00:00:00.000Z' } })
     const missing = await cli('main', 'inspect', 'app:nope')
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('no entry under "app:nope"') })
   })

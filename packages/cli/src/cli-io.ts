@@ -22,6 +22,11 @@ export function out(io: CliIo, line = ''): void {
   io.stdout.write(`${line}\n`)
 }
 
+/** Writes `value` as one line of JSON to stdout (the `--json` result of a command). */
+export function outJson(io: CliIo, value: unknown): void {
+  out(io, JSON.stringify(value))
+}
+
 /** Writes one line to stderr. */
 export function err(io: CliIo, line = ''): void {
   io.stderr.write(`${line}\n`)

@@ -1,12 +1,13 @@
 import { inspect as show } from 'node:util'
 import { decodeEntry } from '@cache/core'
 import { classifyEntry, readCodecVersion } from '@cache/core/ops'
-import { namespaceOption, REDIS_OPTIONS, str } from '../args.js'
+import { JSON_OPTION, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { CliError, usageError } from '../cli-error.js'
-import { out } from '../cli-io.js'
+import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { openRedis, redisUrl } from '../connect.js'
 import { bytes, duration } from '../format.js'
+import { toJsonValue } from '../json-value.js'
 
 /** `cachectl inspect KEY`: the decoded envelope of one entry. */
 export const inspectCommand: Command = {
@@ -19,7 +20,7 @@ export const inspectCommand: Command = {
     options: {
       ...REDIS_OPTIONS,
       namespace: namespaceOption('KEY is relative to this namespace'),
-      json: { type: 'boolean', help: 'print one JSON object' },
+      ...JSON_OPTION,
     },
   },
   async run(args, io) {
@@ -49,29 +50,26 @@ export const inspectCommand: Command = {
       }
       const state = entry.expiresAt > now ? 'fresh' : 'stale (in grace)'
       const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : null)
-      const preview = show(value, { depth: 4, maxArrayLength: 20, maxStringLength: 500, breakLength: 100 })
       if (args.values.json) {
-        out(
-          io,
-          JSON.stringify({
-            key,
-            redisKey: redis.store.redisKey(key),
-            state,
-            size: entry.size,
-            codecVersion: entry.codecVersion,
-            compressed: entry.compressed,
-            createdAt: iso(entry.createdAt),
-            expiresAt: iso(entry.expiresAt),
-            staleUntil: iso(entry.staleUntil),
-            ttlMs: Number.isFinite(entry.ttlRemaining) ? entry.ttlRemaining : null,
-            redisPttlMs: pttl,
-            tags: entry.tags,
-            valueType: typeName(value),
-            value: decodeError === undefined ? preview : null,
-            decodeError: decodeError ?? null,
-          }),
-        )
+        outJson(io, {
+          key,
+          redisKey: redis.store.redisKey(key),
+          state,
+          size: entry.size,
+          codecVersion: entry.codecVersion,
+          compressed: entry.compressed,
+          createdAt: iso(entry.createdAt),
+          expiresAt: iso(entry.expiresAt),
+          staleUntil: iso(entry.staleUntil),
+          ttlMs: Number.isFinite(entry.ttlRemaining) ? entry.ttlRemaining : null,
+          redisPttlMs: pttl,
+          tags: entry.tags,
+          valueType: typeName(value),
+          value: decodeError === undefined ? toJsonValue(value) : null,
+          decodeError: decodeError ?? null,
+        })
       } else {
+        const preview = show(value, { depth: 4, maxArrayLength: 20, maxStringLength: 500, breakLength: 100 })
         out(io, `key          ${key}`)
         out(io, `state        ${state}`)
         out(

@@ -1,6 +1,6 @@
 import { readPublishedStats, scanStoreKeys } from '@cache/core/ops'
-import { namespaceOption, REDIS_OPTIONS, str } from '../args.js'
-import { out } from '../cli-io.js'
+import { JSON_OPTION, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
+import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { openRedis, redisUrl } from '../connect.js'
 import { bytes, duration, num } from '../format.js'
@@ -17,7 +17,7 @@ export const statsCommand: Command = {
     options: {
       ...REDIS_OPTIONS,
       namespace: namespaceOption('count only this namespace (and its children)'),
-      json: { type: 'boolean', help: 'print one JSON object' },
+      ...JSON_OPTION,
     },
   },
   async run(args, io) {
@@ -44,10 +44,7 @@ export const statsCommand: Command = {
               loads: sum((s) => s.loads),
             }
       if (args.values.json) {
-        out(
-          io,
-          JSON.stringify({ redis: info, namespace: namespace ?? null, entries, counters: counters ?? null }),
-        )
+        outJson(io, { redis: info, namespace: namespace ?? null, entries, counters: counters ?? null })
         return 0
       }
       out(
