@@ -101,6 +101,22 @@ describe('cachectl', () => {
     expect(limited.stdout.trim().split('\n')).toHaveLength(1)
     const long = await cli('main', 'keys', '--match', 'app:user:1', '--long')
     expect(long.stdout).toMatch(/^app:user:1\tttl 5\dm \d+s\t\d+ B\ttags user:1$/m)
+    const json = JSON.parse((await cli('main', 'keys', '--namespace', 'app', '--json')).stdout)
+    expect(json.keys.map((k: { key: string }) => k.key).sort()).toEqual([
+      'app/emb:hello',
+      'app:user:1',
+      'app:user:2',
+    ])
+    const longJson = JSON.parse((await cli('main', 'keys', '--match', 'app*', '--long', '--json')).stdout)
+    expect(longJson.keys.find((k: { key: string }) => k.key === 'app:user:1')).toEqual({
+      key: 'app:user:1',
+      ttlMs: expect.any(Number),
+      size: expect.any(Number),
+      tags: ['user:1'],
+    })
+    expect(longJson.keys.find((k: { key: string }) => k.key === 'app/emb:hello')).toMatchObject({
+      ttlMs: null,
+    })
   })
 
   it('inspect: the decoded envelope of one entry', async () => {

@@ -1,6 +1,6 @@
 import { classifyEntry, isRedisStore, scanRedisKeys } from '@cache/core/ops'
-import { int, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
-import { out } from '../cli-io.js'
+import { int, JSON_OPTION, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
+import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { openRedis, redisUrl } from '../connect.js'
 import { bytes, duration } from '../format.js'
@@ -10,7 +10,7 @@ export const keysCommand: Command = {
   spec: {
     name: 'keys',
     summary: 'List a sample of cache keys (SCAN, never KEYS).',
-    usage: '--redis URL [--namespace NS] [--match GLOB] [--limit N] [--long]',
+    usage: '--redis URL [--namespace NS] [--match GLOB] [--limit N] [--long] [--json]',
     options: {
       ...REDIS_OPTIONS,
       namespace: namespaceOption('only keys of this namespace (and its children)'),
@@ -22,6 +22,7 @@ export const keysCommand: Command = {
       },
       limit: { type: 'string', short: 'l', value: 'N', help: 'stop after N keys (default 100)' },
       long: { type: 'boolean', help: 'also show TTL, size and tags of each entry' },
+      ...JSON_OPTION,
     },
   },
   async run(args, io) {
@@ -35,6 +36,10 @@ export const keysCommand: Command = {
           : namespace === undefined
             ? ['*']
             : [`${glob(namespace)}:*`, `${glob(namespace)}/*`]
+      const json = args.values.json === true
+      // Text streams a line per key; JSON is one document, so rows wait (at most --limit).
+      const rows: KeyRow[] = []
+      const emit = (row: KeyRow) => (json ? rows.push(row) : out(io, rowText(row)))
       let left = limit
       for (const match of matches) {
         if (!isRedisStore(redis.store)) break
@@ -42,7 +47,7 @@ export const keysCommand: Command = {
           const keys = batch.filter((k) => !k.startsWith('__'))
           left -= keys.length
           if (!args.values.long) {
-            for (const key of keys) out(io, key)
+            for (const key of keys) emit({ key })
             continue
           }
           const values = await redis.store.getMany(keys)
@@ -52,21 +57,41 @@ export const keysCommand: Command = {
             if (bytesOf === undefined) return
             const { entry, skip } = classifyEntry(key, bytesOf, now)
             if (entry === undefined)
-              out(io, `${key}\t(${skip.reason}${skip.detail ? `: ${skip.detail}` : ''})`)
+              emit({ key, unreadable: `${skip.reason}${skip.detail ? `: ${skip.detail}` : ''}` })
             else
-              out(
-                io,
-                `${key}\tttl ${duration(entry.ttlRemaining)}\t${bytes(entry.size)}\ttags ${entry.tags.join(',') || '-'}`,
-              )
+              emit({
+                key,
+                ttlMs: Number.isFinite(entry.ttlRemaining) ? entry.ttlRemaining : null,
+                size: entry.size,
+                tags: entry.tags,
+              })
           })
         }
         if (left <= 0) break
       }
+      if (json) outJson(io, { keys: rows })
       return 0
     } finally {
       await redis.close()
     }
   },
+}
+
+/** One key of the listing; with `--long`, its entry's facts (or why it cannot be read). */
+interface KeyRow {
+  key: string
+  /** Time left before expiry; `null` for never. */
+  ttlMs?: number | null
+  size?: number
+  tags?: string[]
+  /** Why the bytes under this key are not an entry this build reads. */
+  unreadable?: string
+}
+
+function rowText(row: KeyRow): string {
+  if (row.unreadable !== undefined) return `${row.key}\t(${row.unreadable})`
+  if (row.size === undefined) return row.key
+  return `${row.key}\tttl ${duration(row.ttlMs ?? Number.POSITIVE_INFINITY)}\t${bytes(row.size)}\ttags ${row.tags?.join(',') || '-'}`
 }
 
 function glob(s: string): string {
