@@ -155,9 +155,20 @@ describe('cachectl', () => {
     expect((await cli('clear', 'clear', '--namespace', 'app', '--dry-run')).stdout).toContain(
       'would delete 4 keys',
     )
+    const dryJson = await cli('clear', 'clear', '--pattern', 'app:x:*', '--dry-run', '--json')
+    expect(JSON.parse(dryJson.stdout)).toEqual({
+      mode: 'pattern',
+      namespace: null,
+      tags: null,
+      pattern: 'app:x:*',
+      dryRun: true,
+      matched: 1,
+      deleted: 0,
+    })
     expect((await cli('clear', 'clear', '--tag', 't')).code).toBe(2) // a tag needs its root namespace
-    const byTag = await cli('clear', 'clear', '--tag', 't', '--namespace', 'app', '--yes')
-    expect(byTag).toMatchObject({ code: 0, stdout: expect.stringContaining('deleted 1 entries tagged t') })
+    const byTag = await cli('clear', 'clear', '--tag', 't', '--namespace', 'app', '--yes', '--json')
+    expect(byTag.code).toBe(0)
+    expect(JSON.parse(byTag.stdout)).toMatchObject({ mode: 'tag', tags: ['t'], dryRun: false, deleted: 1 })
     expect(await cache.get('a')).toBeUndefined()
     expect(await cache.get('b')).toBe(2)
 

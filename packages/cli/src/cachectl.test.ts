@@ -17,4 +17,12 @@ describe('cachectl (no server needed)', () => {
       })
     }
   })
+
+  it('offers --json on every command', async () => {
+    const helps = await Promise.all(COMMANDS.map((c) => runMain([c, '--help'])))
+    helps.forEach((h, i) => {
+      expect(h.code).toBe(0)
+      expect(h.stdout, COMMANDS[i]).toMatch(/^ {6}--json +print the result as one JSON document$/m)
+    })
+  })
 })

@@ -69,6 +69,20 @@ describe('cachectl prewarm', () => {
     expect(r.stderr).toContain('2 inputs failed:')
     expect(r.stderr).toMatch(/line 2: invalid JSON/)
     expect(r.stderr).toMatch(/line 3: HTTP 500/)
+    const json = await runCli(['prewarm', '--url', `${base}/predict`, '--file', file, '--json'])
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout)).toEqual({
+      url: `${base}/predict`,
+      inputs: 4,
+      ok: 2,
+      failed: 2,
+      elapsedMs: expect.any(Number),
+      answers: { HIT: 2 },
+      failures: [
+        { line: 2, error: expect.stringContaining('invalid JSON') },
+        { line: 3, error: 'HTTP 500' },
+      ],
+    })
   })
 
   it('fails fast on an unreachable endpoint, and on a bad URL or missing file', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCache } from '@cache/core'
@@ -71,6 +71,18 @@ describe('cachectl with sqlite:// stores', () => {
     expect(existsSync(join(dir, 'new.sqlite'))).toBe(true)
     const back = await cli('export', '--store', 'sqlite://./new.sqlite', '-o', 'back.jsonl')
     expect(back).toMatchObject({ code: 0, stdout: expect.stringMatching(/^exported 2 entries/) })
+    const again = await cli('import', '--in', snapshot, '--store', 'sqlite://./new.sqlite', '--json')
+    expect(again.code).toBe(0)
+    expect(JSON.parse(again.stdout)).toEqual({
+      file: snapshot,
+      target: 'sqlite://./new.sqlite',
+      dryRun: false,
+      imported: 0,
+      skipped: 2,
+      skippedBy: expect.objectContaining({ exists: 2 }),
+      invalidLines: 0,
+      problems: [],
+    })
 
     const noDir = await cli('import', '--in', snapshot, '--store', 'sqlite://./no-dir/new.sqlite')
     expect(noDir).toMatchObject({
@@ -91,5 +103,58 @@ describe('cachectl with sqlite:// stores', () => {
       expect(r.stderr).toContain(`cannot open ${spec}`)
     }
     expect(existsSync(join(dir, 'x.jsonl'))).toBe(false)
+  })
+
+  it('--json: export, sync and a partial import (exit 1) print one JSON document', async () => {
+    await cli('import', '--in', snapshot, '--store', 'sqlite://./json.sqlite')
+    const exported = await cli('export', '--store', 'sqlite://./json.sqlite', '-o', 'json.jsonl', '--json')
+    expect(exported.code, exported.stderr).toBe(0)
+    expect(JSON.parse(exported.stdout)).toEqual({
+      file: 'json.jsonl',
+      source: 'sqlite://./json.sqlite',
+      entries: 2,
+      bytes: expect.any(Number),
+      skipped: 0,
+      skippedBy: expect.any(Object),
+    })
+
+    const synced = await cli(
+      'sync',
+      '--from',
+      'sqlite://./json.sqlite',
+      '--to',
+      'other.jsonl',
+      '--dry-run',
+      '--json',
+    )
+    expect(synced.code, synced.stderr).toBe(0)
+    expect(JSON.parse(synced.stdout)).toMatchObject({
+      from: 'sqlite://./json.sqlite',
+      to: 'other.jsonl',
+      direction: 'push',
+      dryRun: true,
+      pulled: 0,
+      pushed: 2,
+      skipped: 0,
+      unchanged: 0,
+    })
+
+    const [header, ...entries] = (await readFile(snapshot, 'utf8')).trim().split('\n')
+    await writeFile(join(dir, 'damaged.jsonl'), [header, entries[0], '{oops', entries[1]].join('\n'))
+    const partial = await cli(
+      'import',
+      '--in',
+      'damaged.jsonl',
+      '--store',
+      'sqlite://./partial.sqlite',
+      '--skip-invalid',
+      '--json',
+    )
+    expect(partial.code).toBe(1)
+    expect(JSON.parse(partial.stdout)).toMatchObject({
+      imported: 2,
+      invalidLines: 1,
+      problems: [{ line: 3, reason: expect.stringContaining('invalid JSON') }],
+    })
   })
 })

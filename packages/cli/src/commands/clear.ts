@@ -1,8 +1,8 @@
 import { publishInvalidation, rootNamespace, scanRedisKeys, scanStoreKeys } from '@cache/core/ops'
 import type { RedisStore } from '@cache/core/redis'
-import { namespaceOption, REDIS_OPTIONS, str } from '../args.js'
-import { usageError } from '../cli-error.js'
-import { type CliIo, out } from '../cli-io.js'
+import { JSON_OPTION, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
+import { EXIT, usageError } from '../cli-error.js'
+import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { confirm } from '../confirm.js'
 import { openRedis, redisUrl } from '../connect.js'
@@ -36,6 +36,7 @@ export const clearCommand: Command = {
       },
       yes: { type: 'boolean', short: 'y', help: 'do not ask for confirmation' },
       'dry-run': { type: 'boolean', help: 'count what would be deleted, delete nothing' },
+      ...JSON_OPTION,
     },
   },
   async run(args, io) {
@@ -58,80 +59,101 @@ export const clearCommand: Command = {
     }
     const redis = await openRedis(redisUrl(args, io, 'clear'), args)
     try {
-      const store = redis.store
-      if (mode === 'namespace') {
-        const prefixes = [`${namespace}:`, `${namespace}/`]
-        const count = await countKeys(store, prefixes)
-        if (
-          await stop(
-            io,
-            args.values['dry-run'],
-            count,
-            `in namespace ${namespace}`,
-            redis.label,
-            args.values.yes,
-          )
-        )
-          return 0
-        let removed = 0
-        for (const p of prefixes) removed += await store.clear(p)
-        await publishInvalidation(store, namespace!.split('/')[0]!, { kind: 'clear', prefixes })
-        out(io, `deleted ${num(removed)} keys in namespace ${namespace}`)
-        return 0
+      const plan =
+        mode === 'namespace'
+          ? namespacePlan(redis.store, namespace!)
+          : mode === 'tag'
+            ? tagPlan(redis.store, namespace!.split('/')[0]!, tags)
+            : patternPlan(redis.store, pattern!)
+      const count = await plan.count()
+      const dryRun = args.values['dry-run'] === true
+      const report = (deleted: number, text: string) => {
+        if (args.values.json !== true) out(io, text)
+        else
+          outJson(io, {
+            mode,
+            namespace: namespace ?? null,
+            tags: mode === 'tag' ? tags : null,
+            pattern: pattern ?? null,
+            dryRun,
+            matched: count,
+            deleted,
+          })
+        return EXIT.OK
       }
-      if (mode === 'tag') {
-        const root = namespace!.split('/')[0]!
-        const qualified = tags.map((t) => `${root}:${t}`)
-        const count = (
-          await Promise.all(qualified.map((t) => store.client.scard(store.redisKey(`__tag:${t}`))))
-        ).reduce((a, b) => a + b, 0)
-        const what = `tagged ${tags.join(', ')} in namespace ${root}`
-        if (await stop(io, args.values['dry-run'], count, what, redis.label, args.values.yes, 'up to '))
-          return 0
-        const removed = await store.invalidateTags(qualified)
-        await publishInvalidation(store, root, { kind: 'tags', tags })
-        out(io, `deleted ${num(removed)} entries ${what}`)
-        return 0
-      }
-      const count = await countPattern(store, pattern!)
-      if (await stop(io, args.values['dry-run'], count, `matching ${pattern}`, redis.label, args.values.yes))
-        return 0
-      let removed = 0
-      for await (const batch of scanRedisKeys(store, { match: pattern!, count: 1000 })) {
-        const keys = batch.filter((k) => !k.startsWith('__'))
-        if (keys.length === 0) continue
-        removed += await store.client.unlink(...keys.map((k) => store.redisKey(k)))
-        for (const [root, group] of byRoot(keys))
-          await publishInvalidation(store, root, { kind: 'keys', keys: group })
-      }
-      out(io, `deleted ${num(removed)} keys matching ${pattern}`)
-      return 0
+      const approx = mode === 'tag' ? 'up to ' : ''
+      if (dryRun) return report(0, `would delete ${approx}${num(count)} keys ${plan.what}`)
+      if (count === 0) return report(0, `nothing to delete ${plan.what}`)
+      await confirm(
+        io,
+        `Delete ${approx}${num(count)} keys ${plan.what} on ${redis.label}?`,
+        args.values.yes === true,
+      )
+      const deleted = await plan.delete()
+      return report(deleted, `deleted ${num(deleted)} ${mode === 'tag' ? 'entries' : 'keys'} ${plan.what}`)
     } finally {
       await redis.close()
     }
   },
 }
 
-/** Prints the dry-run count, or asks for confirmation; true when the command should stop here. */
-async function stop(
-  io: CliIo,
-  dryRun: unknown,
-  count: number,
-  what: string,
-  where: string,
-  yes: unknown,
-  approx = '',
-): Promise<boolean> {
-  if (dryRun) {
-    out(io, `would delete ${approx}${num(count)} keys ${what}`)
-    return true
+/** What one `clear` deletes: how to count it, how to delete it, and how to say it. */
+interface ClearPlan {
+  /** `in namespace app`, `tagged t in namespace app`, `matching app:x:*`. */
+  what: string
+  /** Keys it would delete (for tags, an upper bound: an index may list expired entries). */
+  count(): Promise<number>
+  /** Deletes, tells running apps over the bus; resolves to what was deleted. */
+  delete(): Promise<number>
+}
+
+function namespacePlan(store: RedisStore, namespace: string): ClearPlan {
+  const prefixes = [`${namespace}:`, `${namespace}/`]
+  return {
+    what: `in namespace ${namespace}`,
+    count: () => countKeys(store, prefixes),
+    async delete() {
+      let removed = 0
+      for (const p of prefixes) removed += await store.clear(p)
+      await publishInvalidation(store, namespace.split('/')[0]!, { kind: 'clear', prefixes })
+      return removed
+    },
   }
-  if (count === 0) {
-    out(io, `nothing to delete ${what}`)
-    return true
+}
+
+function tagPlan(store: RedisStore, root: string, tags: string[]): ClearPlan {
+  const qualified = tags.map((t) => `${root}:${t}`)
+  return {
+    what: `tagged ${tags.join(', ')} in namespace ${root}`,
+    count: async () =>
+      (await Promise.all(qualified.map((t) => store.client.scard(store.redisKey(`__tag:${t}`))))).reduce(
+        (a, b) => a + b,
+        0,
+      ),
+    async delete() {
+      const removed = await store.invalidateTags(qualified)
+      await publishInvalidation(store, root, { kind: 'tags', tags })
+      return removed
+    },
   }
-  await confirm(io, `Delete ${approx}${num(count)} keys ${what} on ${where}?`, yes === true)
-  return false
+}
+
+function patternPlan(store: RedisStore, pattern: string): ClearPlan {
+  return {
+    what: `matching ${pattern}`,
+    count: () => countPattern(store, pattern),
+    async delete() {
+      let removed = 0
+      for await (const batch of scanRedisKeys(store, { match: pattern, count: 1000 })) {
+        const keys = batch.filter((k) => !k.startsWith('__'))
+        if (keys.length === 0) continue
+        removed += await store.client.unlink(...keys.map((k) => store.redisKey(k)))
+        for (const [root, group] of byRoot(keys))
+          await publishInvalidation(store, root, { kind: 'keys', keys: group })
+      }
+      return removed
+    },
+  }
 }
 
 async function countKeys(store: RedisStore, prefixes: string[]): Promise<number> {

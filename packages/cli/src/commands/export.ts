@@ -1,7 +1,7 @@
 import { exportSnapshot, scanStoreKeys } from '@cache/core/ops'
-import { REDIS_OPTIONS, required, str } from '../args.js'
-import { CliError } from '../cli-error.js'
-import { out } from '../cli-io.js'
+import { JSON_OPTION, REDIS_OPTIONS, required, str } from '../args.js'
+import { CliError, EXIT } from '../cli-error.js'
+import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { bytes, num, reasons } from '../format.js'
 import { Progress, progressMode } from '../progress.js'
@@ -20,6 +20,7 @@ export const exportCommand: Command = {
       out: { type: 'string', short: 'o', value: 'FILE', help: 'snapshot file to write' },
       namespace: FILTER_OPTIONS.namespace!,
       progress: FILTER_OPTIONS.progress!,
+      ...JSON_OPTION,
     },
   },
   async run(args, io) {
@@ -49,10 +50,21 @@ export const exportCommand: Command = {
         throw new CliError(`export failed, no file written: ${error.message}`)
       })
       progress.finish(written)
-      out(io, `exported ${num(result.entries)} entries (${bytes(result.bytes)}) to ${file}`)
       const skipped = Object.values(result.skippedBy).reduce((a, b) => a + b, 0)
+      if (args.values.json) {
+        outJson(io, {
+          file,
+          source: source.label,
+          entries: result.entries,
+          bytes: result.bytes,
+          skipped,
+          skippedBy: result.skippedBy,
+        })
+        return EXIT.OK
+      }
+      out(io, `exported ${num(result.entries)} entries (${bytes(result.bytes)}) to ${file}`)
       if (skipped > 0) out(io, `skipped ${num(skipped)}${reasons(result.skippedBy)}`)
-      return 0
+      return EXIT.OK
     } finally {
       await source.close()
     }

@@ -1,7 +1,7 @@
 import { importSnapshot, validateSnapshot } from '@cache/core/ops'
-import { REDIS_OPTIONS, required, str } from '../args.js'
+import { JSON_OPTION, REDIS_OPTIONS, required, str } from '../args.js'
 import { CliError, EXIT } from '../cli-error.js'
-import { err, out } from '../cli-io.js'
+import { err, out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { num, reasons } from '../format.js'
 import { Progress, progressMode } from '../progress.js'
@@ -29,6 +29,7 @@ export const importCommand: Command = {
       },
       'dry-run': { type: 'boolean', help: 'count what would be imported, write nothing' },
       ...FILTER_OPTIONS,
+      ...JSON_OPTION,
     },
   },
   async run(args, io) {
@@ -68,11 +69,24 @@ export const importCommand: Command = {
         throw new CliError(error.message)
       })
       progress.finish(processed)
-      const verb = args.values['dry-run'] ? 'would import' : 'imported'
-      out(
-        io,
-        `${verb} ${num(result.imported)} entries into ${target.label}, skipped ${num(result.skipped)}${reasons(result.skippedBy)}`,
-      )
+      const dryRun = args.values['dry-run'] === true
+      if (args.values.json) {
+        outJson(io, {
+          file,
+          target: target.label,
+          dryRun,
+          imported: result.imported,
+          skipped: result.skipped,
+          skippedBy: result.skippedBy,
+          invalidLines: result.invalidLines,
+          problems: result.problems,
+        })
+      } else {
+        out(
+          io,
+          `${dryRun ? 'would import' : 'imported'} ${num(result.imported)} entries into ${target.label}, skipped ${num(result.skipped)}${reasons(result.skippedBy)}`,
+        )
+      }
       if (result.invalidLines === 0) return EXIT.OK
       err(io, `${num(result.invalidLines)} malformed line${result.invalidLines > 1 ? 's' : ''} left out:`)
       printProblems()

@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs'
 import { access } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { runConcurrent } from '@cache/core/ops'
-import { int, list, required, str } from '../args.js'
-import { CliError, usageError } from '../cli-error.js'
-import { err, out } from '../cli-io.js'
+import { int, JSON_OPTION, list, required, str } from '../args.js'
+import { CliError, EXIT, usageError } from '../cli-error.js'
+import { err, out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { num } from '../format.js'
 import { Progress, progressMode } from '../progress.js'
@@ -41,6 +41,7 @@ export const prewarmCommand: Command = {
         value: 'MODE',
         help: 'auto (bar on a terminal), bar, plain or off (default auto)',
       },
+      ...JSON_OPTION,
     },
   },
   async run(args, io) {
@@ -119,16 +120,30 @@ export const prewarmCommand: Command = {
       throw error
     })
     progress.finish(run.done, run.failed > 0 ? `${num(run.failed)} failed` : '')
-    const answers = [...tally.entries()].map(([k, n]) => `${num(n)} ${k}`).join(', ')
-    out(
-      io,
-      `prewarmed ${num(ok)} of ${num(run.done)} inputs in ${(run.elapsedMs / 1000).toFixed(1)}s${answers ? `: ${answers}` : ''}`,
-    )
-    if (run.failed === 0) return 0
+    // Recorded as they failed, which concurrency shuffles: list them in file order.
+    const failures = [...run.failures].sort((a, b) => a.item.line - b.item.line)
+    if (args.values.json) {
+      outJson(io, {
+        url: parsed.href,
+        inputs: run.done,
+        ok,
+        failed: run.failed,
+        elapsedMs: Math.round(run.elapsedMs),
+        answers: Object.fromEntries(tally),
+        failures: failures.map((f) => ({ line: f.item.line, error: (f.error as Error).message })),
+      })
+    } else {
+      const answers = [...tally.entries()].map(([k, n]) => `${num(n)} ${k}`).join(', ')
+      out(
+        io,
+        `prewarmed ${num(ok)} of ${num(run.done)} inputs in ${(run.elapsedMs / 1000).toFixed(1)}s${answers ? `: ${answers}` : ''}`,
+      )
+    }
+    if (run.failed === 0) return EXIT.OK
     err(io, `${num(run.failed)} input${run.failed > 1 ? 's' : ''} failed:`)
-    for (const f of run.failures) err(io, `  line ${f.item.line}: ${(f.error as Error).message}`)
+    for (const f of failures) err(io, `  line ${f.item.line}: ${(f.error as Error).message}`)
     if (run.failed > run.failures.length) err(io, `  ... and ${num(run.failed - run.failures.length)} more`)
-    return 1
+    return EXIT.FAILED
   },
 }
 

@@ -1,7 +1,7 @@
 import { type SyncDirection, syncCaches } from '@cache/core/ops'
-import { REDIS_OPTIONS, required, str } from '../args.js'
-import { CliError, usageError } from '../cli-error.js'
-import { out } from '../cli-io.js'
+import { JSON_OPTION, REDIS_OPTIONS, required, str } from '../args.js'
+import { CliError, EXIT, usageError } from '../cli-error.js'
+import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { type Opened, openSpec } from '../connect.js'
 import { num, reasons } from '../format.js'
@@ -33,6 +33,7 @@ export const syncCommand: Command = {
       prefix: REDIS_OPTIONS.prefix!,
       'connect-timeout': REDIS_OPTIONS['connect-timeout']!,
       ...FILTER_OPTIONS,
+      ...JSON_OPTION,
     },
   },
   async run(args, io) {
@@ -61,12 +62,16 @@ export const syncCommand: Command = {
         throw new CliError(`sync failed: ${error.message}`)
       })
       progress.finish(scanned, `${num(result.pulled)} pulled, ${num(result.pushed)} pushed`)
+      if (args.values.json) {
+        outJson(io, { from: local.label, to: remote.label, direction, ...result })
+        return EXIT.OK
+      }
       const prefix = result.dryRun ? 'dry run: would copy ' : ''
       out(
         io,
         `${prefix}${num(result.pulled)} pulled, ${num(result.pushed)} pushed, ${num(result.skipped)} skipped${reasons(result.skippedBy)}, ${num(result.unchanged)} already on both sides`,
       )
-      return 0
+      return EXIT.OK
     } finally {
       for (const o of opened) await o.close()
     }
