@@ -135,13 +135,9 @@ export class DrillLoad {
     if (checked.kind !== 'ok') return sent.done(checked.kind, checked.detail)
     const version = checked.value.version
     const verdict = this.#ledger.judge(id, version, sent.startedAt)
-    const cacheStatus = header(sent.answer, 'x-cache')
     if (verdict === 'stale') {
       const floor = this.#ledger.floor(id, sent.startedAt)
-      return sent.done(
-        'stale',
-        `${id} version ${version} < ${floor} acknowledged before (x-cache ${cacheStatus})`,
-      )
+      return sent.done('stale', `${id} version ${version} < ${floor} acknowledged before it was sent`)
     }
     if (verdict === 'impossible') {
       return sent.done('wrong', `${id} version ${version} > ${this.#ledger.ceiling(id)} ever written`)
