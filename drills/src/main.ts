@@ -48,6 +48,8 @@ for (const plan of options.plans) {
     `\n## ${plan.app} (${Math.round((Date.now() - started) / 1000)} s): ${passed ? 'PASS' : 'FAIL'}\n`,
   )
   console.log(reportTable(result.rows, options.judgeLatency))
+  const { p99, max } = result.loopDelay
+  console.log(`\nThe drill's own event-loop delay: p99 ${Math.round(p99)} ms, max ${Math.round(max)} ms`)
   const examples = result.rows.flatMap((row) => row.examples.map((e) => `  [${row.name}] ${e}`))
   if (examples.length > 0) console.log(`\nFirst failures per row:\n${examples.join('\n')}`)
   const slowest = result.rows.flatMap((row) => slowestOf(row).map((s) => `  [${row.name}] ${s}`))

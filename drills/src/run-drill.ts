@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppInstances, type AppName } from './app-instances.js'
 import { DrillLoad, type LoadOptions } from './drill-load.js'
@@ -38,6 +39,11 @@ export interface DrillResult {
   rows: Row[]
   /** A harness failure (Redis or an app would not start, an app crashed): the drill failed. */
   error?: string
+  /**
+   * Event-loop delay of the drill process itself (p99 and max, ms). High values mean the box was
+   * too busy for the latencies to be the apps' alone: the drill's clock reads late too.
+   */
+  loopDelay: { p99: number; max: number }
 }
 
 /**
@@ -48,7 +54,9 @@ export interface DrillResult {
  */
 export async function runDrill(plan: DrillPlan, log: (line: string) => void): Promise<DrillResult> {
   const recorder = new DrillRecorder(latencyTargets(plan.budgetMs, plan.slackMs))
-  const result: DrillResult = { app: plan.app, rows: [] }
+  const result: DrillResult = { app: plan.app, rows: [], loopDelay: { p99: 0, max: 0 } }
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
   const client = new HttpClient(plan.requestTimeoutMs)
   let redis: DrillRedis | undefined
   let apps: AppInstances | undefined
@@ -95,6 +103,8 @@ export async function runDrill(plan: DrillPlan, log: (line: string) => void): Pr
     await apps?.stop()
     await redis?.stop()
   }
+  loop.disable()
+  result.loopDelay = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 }
   result.rows = recorder.rows()
   return result
 }
