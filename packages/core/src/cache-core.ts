@@ -10,8 +10,9 @@ import { SingleFlight } from './flight/single-flight.js'
 import { invalidationTarget } from './invalidation-target.js'
 import { assertJitter, type ResolvedCacheOptions } from './options.js'
 import { StatsCounters } from './stats.js'
-import { canBus, canLease, type LeaseCapableStore } from './stores/store.js'
+import { canBus, canConnect, canLease, type LeaseCapableStore } from './stores/store.js'
 import { MemoryTier } from './tiers/memory-tier.js'
+import { OutageLog } from './tiers/outage-log.js'
 import { RemoteTier } from './tiers/remote-tier.js'
 
 /** Per-write options shared by `set`, `setMany` items and `getOrSet`. */
@@ -43,6 +44,8 @@ export class CacheCore {
   readonly bus: InvalidationBus | undefined
   /** Invalidations waiting for the store (and the bus) to answer again; with an L2 only. */
   readonly outbox: InvalidationOutbox | undefined
+  /** Logs the store's outages, when it reports its connection and a logger is set. */
+  readonly outageLog: OutageLog | undefined
   /** The store, when it can hand out stampede leases (and leases are on). */
   readonly leaseStore: LeaseCapableStore | undefined
   /** Callbacks waiting for news of a key (a lease waiter sleeping until the leader writes). */
@@ -57,6 +60,10 @@ export class CacheCore {
     this.l2 = store === undefined ? undefined : new RemoteTier(store, options.remote)
     this.outbox =
       this.l2 === undefined ? undefined : new InvalidationOutbox(invalidationTarget(this), options.outboxSize)
+    this.outageLog =
+      store !== undefined && options.logger !== undefined && canConnect(store)
+        ? new OutageLog(store, options.logger)
+        : undefined
     this.leaseStore =
       store !== undefined && options.lease !== undefined && canLease(store) ? store : undefined
     if (store !== undefined && options.bus && store.capabilities.shared && canBus(store)) {

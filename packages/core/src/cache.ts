@@ -323,6 +323,7 @@ export class Cache {
     // One last chance for invalidations still waiting, then they are reported, not silently lost.
     await core.outbox?.flush(true)
     core.closed = true
+    core.outageLog?.close()
     core.l1?.reset()
     const undelivered = core.outbox?.close() ?? []
     if (undelivered.length > 0) {

@@ -14,6 +14,7 @@ export type { CacheEventName, CacheEvents, CacheListener, TierName } from './eve
 export type { GetOrSetOptions, Loader, LoaderContext } from './get-or-set.js'
 export { hashKey } from './keys/index.js'
 export { assertKnownOptions } from './known-options.js'
+export type { CacheLogger } from './logger.js'
 export type { CacheOptions } from './options.js'
 export type { CacheStats, TierStats } from './stats.js'
 export type { MemoryOptions } from './stores/memory-options.js'

@@ -1,5 +1,6 @@
 import { type ByteSize, type Duration, parseBytes, parseDuration, parseOptionalDuration } from './duration.js'
 import { CacheError, errors } from './errors.js'
+import { type CacheLogger, resolveLogger } from './logger.js'
 import {
   type MemoryOptions,
   type ResolvedMemoryOptions,
@@ -71,6 +72,13 @@ export interface CacheOptions {
         wait?: Duration
       }
     | false
+  /**
+   * Where the cache reports a store outage (one `warn` per outage, with its cause and the store's
+   * address without password) and its end (one `info` line). Any object with `warn(message)` and
+   * `info(message)`: `console`, pino, winston, Fastify's `app.log`. `false` turns it off.
+   * @default console (console.warn and console.info)
+   */
+  logger?: CacheLogger | false
   /** Fault handling around the L2 store. */
   remote?: {
     /** Deadline of every L2 call. @default 250 */
@@ -110,6 +118,7 @@ export interface ResolvedCacheOptions {
   store: CacheStore | undefined
   compressThreshold: number | undefined
   remote: RemoteTierOptions
+  logger: CacheLogger | undefined
   outboxSize: number
   bus: boolean
   lease: { ttl: number; wait: number } | undefined
@@ -193,6 +202,7 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
         : parseBytes(options.compressThreshold, 'compressThreshold'),
     outboxSize,
     bus: options.bus ?? true,
+    logger: resolveLogger(options.logger),
     lease:
       options.lease === false
         ? undefined

@@ -1,3 +1,4 @@
+import { describeError } from '../describe-error.js'
 import { CacheError, errors } from '../errors.js'
 import type { ConnectableStore } from '../stores/store.js'
 import { DeadlineBuckets, type Deadlined } from './deadline.js'
@@ -77,7 +78,7 @@ export class ConnectGate {
         waiter.fail(
           new CacheError(
             errors.ERR_CACHE_STORE,
-            `${this.#store.name}: ${waiter.operation} failed: ${error?.message ?? 'connection failed'}`,
+            `${this.#store.name}: ${waiter.operation} failed: ${error === undefined ? 'connection failed' : describeError(error)}`,
             { cause: error },
           ),
         )

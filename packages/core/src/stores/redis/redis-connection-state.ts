@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis'
+import { describeError } from '../../describe-error.js'
 import { CacheError, errors } from '../../errors.js'
 import { waitConnected } from '../wait-connected.js'
 
@@ -65,7 +66,7 @@ export class RedisConnectionState {
       const cause = this.error
       return new CacheError(
         errors.ERR_CACHE_TIMEOUT,
-        `redis at ${this.address} not ready after ${timeout} ms${cause ? `: ${cause.message}` : ''}`,
+        `redis at ${this.address} not ready after ${timeout} ms${cause ? `: ${describeError(cause)}` : ''}`,
         { cause },
       )
     })
