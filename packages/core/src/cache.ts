@@ -1,5 +1,6 @@
 import { type CacheInspection, clearMatching, inspectCache } from './cache-admin.js'
 import type { CacheCore, WriteOptions } from './cache-core.js'
+import { type CacheHealth, cacheHealth } from './cache-health.js'
 import { readMany, writeMany } from './cache-many.js'
 import { type ReadyOptions, waitReady } from './cache-ready.js'
 import type { CacheEntry } from './entry/entry.js'
@@ -304,6 +305,14 @@ export class Cache {
    */
   ready(options?: ReadyOptions): Promise<void> {
     return waitReady(this.#core, options)
+  }
+
+  /**
+   * Health for a readiness probe or a status page, synchronously and without I/O: per tier,
+   * whether it works, and for L2 the connection, breaker, bus and last connection error.
+   */
+  health(): CacheHealth {
+    return cacheHealth(this.#core)
   }
 
   /** Subscribes to an event; returns a function that unsubscribes. */

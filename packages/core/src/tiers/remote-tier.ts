@@ -77,6 +77,12 @@ export class RemoteTier {
       options.connectTimeout > 0
     )
       this.#gate = new ConnectGate(store, options.connectTimeout)
+    // A new connection has just answered its ready check: a successful call, which closes a
+    // breaker opened during the outage at once instead of at the first probe.
+    if (canConnect(store))
+      store.onConnectionChange((connected) => {
+        if (connected) this.#breaker.success()
+      })
   }
 
   /** State of the circuit breaker. */
