@@ -36,21 +36,3 @@ export function createAppCache(options: AppCacheOptions): AppCache {
   const cache = createCache({ namespace: CACHE_NAMESPACE, memory: { ...memory, maxTtl: '1m' }, store })
   return { cache, store, backend: 'redis' }
 }
-
-/** True when Redis answers PING within `timeoutMs`. */
-export async function redisReachable(store: RedisStore, timeoutMs = 300): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    const answer = await Promise.race([
-      store.client.ping(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)
-      }),
-    ])
-    return answer === 'PONG'
-  } catch {
-    return false
-  } finally {
-    clearTimeout(timer)
-  }
-}

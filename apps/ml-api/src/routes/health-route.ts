@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../app-context.js'
-import { redisReachable } from '../cache/create-app-cache.js'
 
 /**
  * `GET /healthz`: liveness. Always 200 while the process serves: with Redis down the app still
@@ -32,10 +31,11 @@ export function registerHealthRoute(app: FastifyInstance, ctx: AppContext): void
     },
     async () => {
       const models = Object.fromEntries(ctx.models.all().map((m) => [m.id, m.version]))
-      if (ctx.store === undefined) return { status: 'ok', cache: 'memory', models }
-      const reachable = await redisReachable(ctx.store)
-      const breaker = ctx.cache.stats().tiers.remote?.breaker ?? 'closed'
-      return { status: 'ok', cache: 'redis', redis: { reachable, breaker }, models }
+      // The cache follows its Redis connection: no PING per probe.
+      const remote = ctx.cache.health().tiers.remote
+      if (remote === undefined) return { status: 'ok', cache: 'memory', models }
+      const redis = { reachable: remote.connected === true, breaker: remote.breaker }
+      return { status: 'ok', cache: 'redis', redis, models }
     },
   )
 }
