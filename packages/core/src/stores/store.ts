@@ -68,6 +68,56 @@ export interface LeaseCapableStore extends CacheStore {
   releaseLease(key: string, token: string): Promise<void>
 }
 
+/**
+ * What a load read from the store when it started: the generations of its key, tags and
+ * namespaces and the store's clock. Opaque to the core; handed back to {@link FencedLoadStore.setFenced}.
+ */
+export interface LoadFence {
+  /** Start of the load on the store's clock, in ms. */
+  readonly at: number
+  /** Generation keys read. */
+  readonly keys: readonly string[]
+  /** Their values at the start. */
+  readonly generations: readonly string[]
+}
+
+/** How a fenced write went: stored, refused because an invalidation ran, or refused as too old to check. */
+export type FencedWrite = 'stored' | 'invalidated' | 'expired'
+
+/**
+ * Optional: a shared store that remembers invalidations (a generation per key, tag and namespace
+ * prefix, bumped by `set`, `delete`, `invalidateTags` and `clear`), so that a load that started
+ * before an invalidation in any process is never stored after it (`RedisStore` does).
+ */
+export interface FencedLoadStore extends LeaseCapableStore {
+  /**
+   * Starts a load of `key` carrying `tags` (store-level names) in the namespaces `prefixes`:
+   * reads their generations and, with `leaseTtl`, tries to take the lease, in one call.
+   */
+  beginLoad(
+    key: string,
+    tags: readonly string[],
+    prefixes: readonly string[],
+    leaseTtl: number | undefined,
+  ): Promise<{ token: string | undefined; fence: LoadFence }>
+  /** Writes like `set`, only if no generation of `fence` moved; releases the lease `token` in the same call. */
+  setFenced(
+    key: string,
+    value: Uint8Array,
+    ttl: number,
+    tags: readonly string[],
+    fence: LoadFence,
+    token: string | undefined,
+  ): Promise<FencedWrite>
+  /** Extends a lease for `ttl` ms if `token` still holds it; false when it does not. */
+  refreshLease(key: string, token: string, ttl: number): Promise<boolean>
+}
+
+/** True when `store` can fence loads. */
+export function canFence(store: CacheStore): store is FencedLoadStore {
+  return typeof (store as Partial<FencedLoadStore>).beginLoad === 'function'
+}
+
 /** Optional: a shared store can open an invalidation bus (`RedisStore` does, over pub/sub). */
 export interface BusCapableStore extends CacheStore {
   /** Opens a bus on `channel`; the store closes it when it closes. */

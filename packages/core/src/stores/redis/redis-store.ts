@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import { RedisBus } from '../../bus/redis-bus.js'
+import { CacheError, errors } from '../../errors.js'
 import {
   type ConnectableStore,
+  type FencedLoadStore,
+  type FencedWrite,
   type InspectableStore,
+  type LoadFence,
   STORE_CONTRACT_VERSION,
   type StoreCapabilities,
   type StoreStats,
@@ -14,7 +18,16 @@ import { connectRedis, type RedisConnectionOptions } from './redis-connection.js
 import { RedisConnectionState } from './redis-connection-state.js'
 import { type RedisServerInfo, readServerInfo } from './redis-info.js'
 import { boundedKey, escapeGlob } from './redis-keys.js'
-import { INVALIDATE_TAGS, RELEASE_LEASE, SET_TAGGED } from './redis-scripts.js'
+import {
+  BEGIN_LOAD,
+  BUMP,
+  DELETE_KEY,
+  INVALIDATE_TAGS,
+  REFRESH_LEASE,
+  RELEASE_LEASE,
+  SET_FENCED,
+  SET_TAGGED,
+} from './redis-scripts.js'
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions extends RedisConnectionOptions {
@@ -23,12 +36,25 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
    * @default ''
    */
   keyPrefix?: string
+  /**
+   * How long the store remembers an invalidation: `set`, `delete`, `invalidateTags` and `clear`
+   * leave a small generation key per key, tag or namespace for this long. A load that started
+   * before an invalidation (in any process) is refused when it tries to store after it; a load
+   * that takes longer than this is not written to Redis at all (it still answers and fills L1).
+   * @default 60_000 (1 minute)
+   */
+  generationTtl?: number
 }
 
 type Client = Redis | Cluster
 type ScriptClient = Client & {
   cacheSetTagged(...args: (string | Buffer | Uint8Array)[]): Promise<number>
   cacheInvalidateTags(...args: string[]): Promise<number>
+  cacheBeginLoad(...args: string[]): Promise<[number, number, ...string[]]>
+  cacheSetFenced(...args: (string | Buffer)[]): Promise<number>
+  cacheDeleteKey(...args: string[]): Promise<number>
+  cacheBump(key: string, ttl: string): Promise<number>
+  cacheRefreshLease(key: string, token: string, ttl: string): Promise<number>
   cacheReleaseLease(key: string, token: string): Promise<number>
 }
 
@@ -38,7 +64,7 @@ type ScriptClient = Client & {
  * one pipeline; tags are written atomically with their entry by a Lua script (standalone and
  * Sentinel); clears use SCAN + UNLINK, never KEYS.
  */
-export class RedisStore implements InspectableStore, ConnectableStore {
+export class RedisStore implements InspectableStore, ConnectableStore, FencedLoadStore {
   /** @inheritdoc */
   readonly name = 'redis'
   /** @inheritdoc */
@@ -50,6 +76,7 @@ export class RedisStore implements InspectableStore, ConnectableStore {
   readonly #owned: boolean
   readonly #prefix: string
   readonly #cluster: boolean
+  readonly #genTtl: string
   readonly #buses = new Set<RedisBus>()
   readonly #connection: RedisConnectionState
   #closed = false
@@ -60,15 +87,25 @@ export class RedisStore implements InspectableStore, ConnectableStore {
     this.#owned = owned
     this.#prefix = options.keyPrefix ?? ''
     this.#cluster = (client as Cluster).isCluster === true
+    const genTtl = options.generationTtl ?? 60_000
+    if (!Number.isInteger(genTtl) || genTtl < 1000) {
+      throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'generationTtl must be an integer >= 1000 (ms)')
+    }
+    this.#genTtl = String(genTtl)
     // MGET answers N keys for about the client cost of one GET; a cluster's getMany is N GETs anyway.
     this.capabilities = { shared: true, persistent: true, batchGets: !this.#cluster }
     // Listens to 'error' too: an unhandled 'error' event would crash the process.
     this.#connection = new RedisConnectionState(client, redisAddress(options, client))
     const c = client as ScriptClient
-    if (typeof c.cacheSetTagged !== 'function') {
+    if (typeof c.cacheBeginLoad !== 'function') {
       client.defineCommand('cacheSetTagged', { lua: SET_TAGGED })
       client.defineCommand('cacheInvalidateTags', { lua: INVALIDATE_TAGS })
       client.defineCommand('cacheReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE })
+      client.defineCommand('cacheBeginLoad', { lua: BEGIN_LOAD })
+      client.defineCommand('cacheSetFenced', { lua: SET_FENCED })
+      client.defineCommand('cacheDeleteKey', { numberOfKeys: 3, lua: DELETE_KEY })
+      client.defineCommand('cacheBump', { numberOfKeys: 1, lua: BUMP })
+      client.defineCommand('cacheRefreshLease', { numberOfKeys: 1, lua: REFRESH_LEASE })
     }
   }
 
@@ -115,6 +152,11 @@ export class RedisStore implements InspectableStore, ConnectableStore {
     return boundedKey(`${this.#prefix}__tag:`, tag)
   }
 
+  /** Generation of a cache key, a store-level tag or a clear prefix (`__g:k:`, `__g:t:`, `__g:p:`). */
+  #genKey(kind: 'k' | 't' | 'p', name: string): string {
+    return boundedKey(`${this.#prefix}__g:${kind}:`, name)
+  }
+
   /** The set of tag keys an entry carries now (`<keyPrefix>__kt:<key>`); invalidation checks it. */
   #entryTagsKey(rkey: string): string {
     return `${this.#prefix}__kt:${rkey.slice(this.#prefix.length)}`
@@ -156,38 +198,38 @@ export class RedisStore implements InspectableStore, ConnectableStore {
     if (failed) throw failed[0]
   }
 
+  /**
+   * Writes an entry with its tags. An overwrite (`bump`) also bumps the key's generation, so loads
+   * of the key that started before it are not stored after it. One script on standalone and
+   * Sentinel; on a Cluster the entry, its tag sets and its generation live in different slots, so
+   * they are written one by one, tag sets first: a key that exists is always findable by its tags.
+   */
   #write(
     target: Client,
     key: string,
     value: Uint8Array,
     ttl: number,
     tags: readonly string[],
+    bump = true,
   ): Promise<unknown> {
     const rkey = this.redisKey(key)
     const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
     const px = Number.isFinite(ttl) ? String(Math.max(1, Math.ceil(ttl))) : ''
     const ktKey = this.#entryTagsKey(rkey)
-    if (tags.length === 0) {
-      // The entry no longer carries the tags of an earlier write: forget them, so invalidating
-      // those tags spares it. Until the UNLINK lands an invalidation may still remove it, which
-      // is the safe direction (a miss, never a stale hit).
-      const written = px === '' ? target.set(rkey, buf) : target.set(rkey, buf, 'PX', px)
-      const forgotten = target.unlink(ktKey)
-      return Promise.all([written, forgotten])
-    }
     const tagKeys = tags.map((t) => this.#tagKey(t))
+    const genKey = this.#genKey('k', key)
     if (!this.#cluster) {
       return (target as ScriptClient).cacheSetTagged(
-        String(2 + tagKeys.length),
+        String(3 + tagKeys.length),
         rkey,
         ktKey,
         ...tagKeys,
+        genKey,
         buf,
         px,
+        this.#genTtl,
       )
     }
-    // Cluster: the entry and its tag sets live in different slots, so one script cannot cover
-    // them. The tag sets are written first: a key that exists is always findable by its tags.
     return (async () => {
       await Promise.all(
         tagKeys.map(async (tk) => {
@@ -199,27 +241,44 @@ export class RedisStore implements InspectableStore, ConnectableStore {
           }
         }),
       )
+      // Until the UNLINK lands an invalidation of an earlier tag may still remove the entry,
+      // which is the safe direction (a miss, never a stale hit).
       await target.unlink(ktKey)
-      await target.sadd(ktKey, ...tagKeys)
-      if (px !== '') await target.pexpire(ktKey, px)
+      if (tagKeys.length > 0) {
+        await target.sadd(ktKey, ...tagKeys)
+        if (px !== '') await target.pexpire(ktKey, px)
+      }
       await (px === '' ? target.set(rkey, buf) : target.set(rkey, buf, 'PX', px))
+      if (bump) await (target as ScriptClient).cacheBump(genKey, this.#genTtl)
     })()
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.client.unlink(this.redisKey(key))) > 0
+    const rkey = this.redisKey(key)
+    const ktKey = this.#entryTagsKey(rkey)
+    const genKey = this.#genKey('k', key)
+    const c = this.client as ScriptClient
+    if (!this.#cluster) return (await c.cacheDeleteKey(rkey, ktKey, genKey, this.#genTtl)) > 0
+    const [removed] = await Promise.all([c.unlink(rkey), c.unlink(ktKey), c.cacheBump(genKey, this.#genTtl)])
+    return removed > 0
   }
 
   async invalidateTags(tags: readonly string[]): Promise<number> {
     if (tags.length === 0) return 0
     const tagKeys = tags.map((t) => this.#tagKey(t))
+    const genKeys = tags.map((t) => this.#genKey('t', t))
+    const c = this.client as ScriptClient
     if (!this.#cluster) {
-      return (this.client as ScriptClient).cacheInvalidateTags(
-        String(tagKeys.length),
+      return c.cacheInvalidateTags(
+        String(2 * tagKeys.length),
         ...tagKeys,
+        ...genKeys,
         this.#prefix,
+        this.#genTtl,
       )
     }
+    // Cluster: generations first, so a load that reads them after this point stores nothing stale.
+    await Promise.all(genKeys.map((g) => c.cacheBump(g, this.#genTtl)))
     const doomed = new Set<string>()
     for (const tk of tagKeys) {
       const members = await this.client.smembers(tk)
@@ -235,6 +294,8 @@ export class RedisStore implements InspectableStore, ConnectableStore {
   }
 
   async clear(prefix: string): Promise<number> {
+    // The generation first: a load of the namespace that started before the clear stores nothing.
+    await (this.client as ScriptClient).cacheBump(this.#genKey('p', prefix), this.#genTtl)
     return this.#unlinkMatching(`${escapeGlob(this.#prefix + prefix)}*`)
   }
 
@@ -309,6 +370,98 @@ export class RedisStore implements InspectableStore, ConnectableStore {
   /** True while some process holds the lease of `key`. */
   async leaseHeld(key: string): Promise<boolean> {
     return (await this.client.exists(this.#leaseKey(key))) === 1
+  }
+
+  /** Extends a lease for `ttl` ms if `token` still holds it (a leader's heartbeat). */
+  async refreshLease(key: string, token: string, ttl: number): Promise<boolean> {
+    const px = String(Math.max(1, Math.ceil(ttl)))
+    return (await (this.client as ScriptClient).cacheRefreshLease(this.#leaseKey(key), token, px)) === 1
+  }
+
+  /**
+   * Reads the generations guarding a load of `key` (its own, its tags', its namespaces') and the
+   * server clock and, with `leaseTtl`, tries to take the lease: one script on standalone and
+   * Sentinel. On a Cluster these keys live in different slots: the lease and each generation are
+   * read by separate commands, and the clock is this process's.
+   */
+  async beginLoad(
+    key: string,
+    tags: readonly string[],
+    prefixes: readonly string[],
+    leaseTtl: number | undefined,
+  ): Promise<{ token: string | undefined; fence: LoadFence }> {
+    const keys = [
+      this.#genKey('k', key),
+      ...tags.map((t) => this.#genKey('t', t)),
+      ...prefixes.map((p) => this.#genKey('p', p)),
+    ]
+    const token = leaseTtl === undefined ? undefined : randomBytes(12).toString('base64url')
+    const px = leaseTtl === undefined ? '0' : String(Math.max(1, Math.ceil(leaseTtl)))
+    if (this.#cluster) {
+      const at = Date.now()
+      const [taken, generations] = await Promise.all([
+        token === undefined ? false : this.client.set(this.#leaseKey(key), token, 'PX', px, 'NX'),
+        Promise.all(keys.map(async (k) => (await this.client.get(k)) ?? '0')),
+      ])
+      return { token: taken ? token : undefined, fence: { at, keys, generations } }
+    }
+    const leaseKeys = token === undefined ? [] : [this.#leaseKey(key)]
+    const [taken, at, ...generations] = await (this.client as ScriptClient).cacheBeginLoad(
+      String(leaseKeys.length + keys.length),
+      ...leaseKeys,
+      ...keys,
+      token ?? '',
+      px,
+    )
+    return { token: taken === 1 ? token : undefined, fence: { at: Number(at), keys, generations } }
+  }
+
+  /**
+   * Stores a loaded value only if none of the generations in `fence` moved since the load began
+   * (and the load is younger than `generationTtl`), releasing the lease `token` in the same
+   * script. On a Cluster the check and the write are separate commands: an invalidation that
+   * lands between them (one round trip) is not seen.
+   */
+  async setFenced(
+    key: string,
+    value: Uint8Array,
+    ttl: number,
+    tags: readonly string[],
+    fence: LoadFence,
+    token: string | undefined,
+  ): Promise<FencedWrite> {
+    const rkey = this.redisKey(key)
+    if (this.#cluster) {
+      let outcome: FencedWrite = 'stored'
+      if (Date.now() - fence.at >= Number(this.#genTtl)) outcome = 'expired'
+      else {
+        const now = await Promise.all(fence.keys.map(async (k) => (await this.client.get(k)) ?? '0'))
+        if (now.some((g, i) => g !== fence.generations[i])) outcome = 'invalidated'
+      }
+      if (outcome === 'stored') await this.#write(this.client, key, value, ttl, tags, false)
+      if (token !== undefined) await this.releaseLease(key, token)
+      return outcome
+    }
+    const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+    const px = Number.isFinite(ttl) ? String(Math.max(1, Math.ceil(ttl))) : ''
+    const tagKeys = tags.map((t) => this.#tagKey(t))
+    const leaseKeys = token === undefined ? [] : [this.#leaseKey(key)]
+    const result = await (this.client as ScriptClient).cacheSetFenced(
+      String(2 + tagKeys.length + fence.keys.length + leaseKeys.length),
+      rkey,
+      this.#entryTagsKey(rkey),
+      ...tagKeys,
+      ...fence.keys,
+      ...leaseKeys,
+      buf,
+      px,
+      String(tagKeys.length),
+      String(fence.at),
+      this.#genTtl,
+      token ?? '',
+      ...fence.generations,
+    )
+    return result === 1 ? 'stored' : result === 0 ? 'invalidated' : 'expired'
   }
 
   /** Releases a lease taken with {@link acquireLease}, only if it is still ours. */
