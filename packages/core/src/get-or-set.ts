@@ -2,8 +2,10 @@ import type { CacheCore, WriteOptions } from './cache-core.js'
 import { type Duration, parseDuration } from './duration.js'
 import type { CacheEntry } from './entry/entry.js'
 import { isCacheError } from './errors.js'
-import { leadOrWait, releaseLease } from './flight/lease.js'
+import { beginLoad, holdLease, type LoadTicket, releaseLease } from './flight/lease.js'
 import type { Flight } from './flight/single-flight.js'
+import { storeLoaded } from './store-loaded.js'
+import { Budget } from './tiers/budget.js'
 
 /** What a loader receives. */
 export interface LoaderContext<T> {
@@ -38,8 +40,13 @@ export async function getOrSetSlow<T>(
 ): Promise<T> {
   let stale = l1Stale as CacheEntry<T> | undefined
   let flight = core.flights.get<T>(key)
+  // One budget for every Redis call of this request, so a stall costs one deadline, not one per call.
+  const budget = new Budget(core.options.remote.timeout)
   if (flight === undefined && core.l2 !== undefined) {
-    const remote = core.countRemote(await core.readRemote(key), now) as CacheEntry<T> | undefined
+    const startedAt = Date.now()
+    const read = await core.readRemote(key)
+    budget.charge(startedAt)
+    const remote = core.countRemote(read, now) as CacheEntry<T> | undefined
     if (remote !== undefined) {
       if (remote.expiresAt > Date.now()) {
         core.hit(key, 'remote')
@@ -49,7 +56,7 @@ export async function getOrSetSlow<T>(
     }
     flight = core.flights.get<T>(key)
   }
-  flight ??= startLoad(core, key, loader, opts, stale)
+  flight ??= startLoad(core, key, loader, opts, stale, budget)
 
   const swr = opts?.staleWhileRevalidate ?? core.options.staleWhileRevalidate
   if (stale !== undefined && swr) {
@@ -90,21 +97,26 @@ function startLoad<T>(
   loader: Loader<T>,
   opts: GetOrSetOptions | undefined,
   stale: CacheEntry<T> | undefined,
+  budget: Budget,
 ): Flight<T> {
   // Options are validated before the loader runs, so bad options fail fast and cost no load.
   core.makeEntry(undefined, opts)
   const tags = opts?.tags ?? []
   return core.flights.start<T>(key, tags, async (flight) => {
-    let lease: string | undefined
-    if (core.leaseStore !== undefined) {
-      const outcome = await leadOrWait<T>(core, key)
-      if ('value' in outcome) return outcome.value
-      if ('lead' in outcome) lease = outcome.lead
+    let ticket: LoadTicket = { token: undefined, fence: undefined }
+    if (core.l2 !== undefined) {
+      const start = await beginLoad<T>(core, key, tags, budget)
+      if ('value' in start) return start.value
+      ticket = start.ticket
     }
+    const lease = ticket.token
+    const stop = lease === undefined ? undefined : holdLease(core, key, lease)
     try {
-      return await loadAndStore(core, key, loader, opts, stale, flight)
+      return await loadAndStore(core, key, loader, opts, stale, flight, ticket, budget)
     } finally {
-      if (lease !== undefined) await releaseLease(core, key, lease)
+      stop?.()
+      // The fenced write releases the lease itself (ticket.token is then cleared).
+      if (ticket.token !== undefined) releaseLease(core, key, ticket.token)
     }
   })
 }
@@ -116,6 +128,8 @@ async function loadAndStore<T>(
   opts: GetOrSetOptions | undefined,
   stale: CacheEntry<T> | undefined,
   flight: Flight<T>,
+  ticket: LoadTicket,
+  budget: Budget,
 ): Promise<T> {
   core.counters.loads++
   let value: T
@@ -138,7 +152,7 @@ async function loadAndStore<T>(
     if (!isCacheError(error)) throw error
     return value
   }
-  await core.write(key, entry, bytes, false)
+  await storeLoaded(core, key, entry, bytes, flight, ticket, budget)
   return value
 }
 

@@ -91,6 +91,19 @@ describe('three processes sharing one Redis', () => {
     expect(await b!.call('loaderCalls')).toBe(1)
   })
 
+  it('a crashed leader is replaced within its heartbeat (about a second), not after lease.ttl', async () => {
+    const [a, b] = await spawnThree() // lease.ttl and lease.wait: 10 s
+    void a!.call('getOrSetMany', { key: 'gone', concurrency: 1, hang: true }).catch(() => {})
+    await eventually(async () => (await a!.call<number>('loaderCalls')) === 1)
+    const started = Date.now()
+    const waiting = b!.call<{ by: number }[]>('getOrSetMany', { key: 'gone', concurrency: 3, loadMs: 10 })
+    await new Promise((r) => setTimeout(r, 100))
+    a!.kill()
+    const values = await waiting
+    expect(values.every((v) => v.by === b!.pid)).toBe(true)
+    expect(Date.now() - started).toBeLessThan(4000)
+  })
+
   it('waiters that wait past lease.wait run the loader themselves', async () => {
     const [a, b] = await spawnThree({ LEASE_TTL: '30s', LEASE_WAIT: '500' })
     void a!.call('getOrSetMany', { key: 'slow', concurrency: 1, gate: 'never' }).catch(() => {})

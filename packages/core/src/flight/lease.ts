@@ -1,55 +1,156 @@
 import type { CacheCore } from '../cache-core.js'
 import type { CacheEntry } from '../entry/entry.js'
+import { prefixesCovering } from '../ops/namespace-keys.js'
+import { canFence, type LoadFence } from '../stores/store.js'
+import { type Budget, OUT_OF_BUDGET } from '../tiers/budget.js'
 
-/** How a cross-process load goes: we lead (holding a token), we got the leader's value, or we load alone. */
-export type LeaseOutcome<T> = { lead: string } | { value: T } | { alone: true }
+/** What a load holds in the store: the lease (when it leads) and the fence its write is checked against. */
+export interface LoadTicket {
+  /** The lease token, while this load leads. */
+  token: string | undefined
+  /** Generations read when the load began (stores that fence loads). */
+  fence: LoadFence | undefined
+}
+
+/** How the remote side of a load begins: the leader's value arrived, or a ticket to load with. */
+export type LoadStart<T> = { value: T } | { ticket: LoadTicket }
 
 const POLL_MIN = 20
 const POLL_MAX = 200
 
 /**
- * Cross-process stampede protection (ARCHITECTURE §3). One process takes the lease of a cold key
- * (SET NX PX) and runs the loader; the others wait for its value, woken by the bus message its
- * write publishes, with a polling fallback. A leader that crashes loses the lease after
- * `lease.ttl`, and a waiter takes over. A waiter that has waited `lease.wait` runs the loader
- * itself, and so does everyone while Redis is unreachable: the lease never blocks an answer the
- * loader could give.
+ * How long a lease lives without its leader's heartbeat: a leader that is gone (crashed, or its
+ * acquisition reply lost in a stall) is replaced after this, not after `lease.ttl`.
  */
-export async function leadOrWait<T>(core: CacheCore, key: string): Promise<LeaseOutcome<T>> {
-  const store = core.leaseStore!
-  const { ttl, wait } = core.options.lease!
-  const giveUpAt = Date.now() + wait
+export function leaseBeat(core: CacheCore): number {
+  return Math.min(core.options.lease!.ttl, Math.max(1000, 4 * core.options.remote.timeout))
+}
+
+/**
+ * Begins the remote side of a load of `key` (stampede protection across processes). One process
+ * takes the lease of a cold key and runs the loader; the others wait for its value, woken by the
+ * bus message its write publishes, with a polling fallback. The lease lives {@link leaseBeat} ms
+ * and the leader refreshes it ({@link holdLease}) up to `lease.ttl`, so a leader that is gone
+ * is replaced quickly. A waiter that has waited `lease.wait` runs the loader itself, and so does
+ * everyone while Redis is unreachable or `budget` (the time the operation may spend on Redis) is
+ * spent: the lease never blocks an answer the loader could give.
+ *
+ * With a store that fences loads (`RedisStore`), the same call reads the generations the load's
+ * write will be checked against, so an invalidation from any process that runs while the load
+ * does wins over it.
+ */
+export async function beginLoad<T>(
+  core: CacheCore,
+  key: string,
+  tags: readonly string[],
+  budget: Budget,
+): Promise<LoadStart<T>> {
+  const store = core.l2!.store
+  const fenced = canFence(store) ? store : undefined
+  const leases = core.leaseStore
+  const qualified = fenced === undefined ? [] : core.qualifyTags(tags)
+  const prefixes = fenced === undefined ? [] : prefixesCovering(key)
+  const leaseTtl =
+    leases === undefined ? undefined : fenced === undefined ? core.options.lease!.ttl : leaseBeat(core)
+  const begin =
+    fenced !== undefined
+      ? () => fenced.beginLoad(key, qualified, prefixes, leaseTtl)
+      : leases !== undefined
+        ? async () => ({ token: await leases.acquireLease(key, leaseTtl!), fence: undefined })
+        : undefined
+  let fence: LoadFence | undefined
+  if (begin === undefined) return { ticket: { token: undefined, fence } }
+  const giveUpAt = Date.now() + (leases === undefined ? 0 : core.options.lease!.wait)
   let poll = POLL_MIN
   for (;;) {
-    let token: string | undefined
-    try {
-      token = await core.l2!.call('lease', () => store.acquireLease(key, ttl))
-    } catch (error) {
-      core.fault(error, 'lease', key, 'remote')
-      return { alone: true }
-    }
-    if (token !== undefined) {
+    const begun = await attempt(core, key, budget, begin)
+    if (begun === undefined) return { ticket: { token: undefined, fence } }
+    fence = begun.fence
+    if (leases === undefined) return { ticket: begun }
+    if (begun.token !== undefined) {
       // The previous leader may have written and released just before we took the lease.
-      const written = core.countRemote(await core.readRemote(key), Date.now()) as CacheEntry<T> | undefined
-      if (written !== undefined && written.expiresAt > Date.now()) {
-        await releaseLease(core, key, token)
+      const written = await readFresh<T>(core, key, budget)
+      if (written !== undefined) {
+        releaseLease(core, key, begun.token)
         return { value: written.value }
       }
-      return { lead: token }
+      return { ticket: begun }
     }
     await core.waitForKey(key, Math.min(poll, Math.max(0, giveUpAt - Date.now())))
     poll = Math.min(poll * 2, POLL_MAX)
-    const entry = core.countRemote(await core.readRemote(key), Date.now()) as CacheEntry<T> | undefined
-    if (entry !== undefined && entry.expiresAt > Date.now()) return { value: entry.value }
-    if (Date.now() >= giveUpAt) return { alone: true }
+    const entry = await readFresh<T>(core, key, budget)
+    if (entry !== undefined) return { value: entry.value }
+    if (Date.now() >= giveUpAt || budget.left <= 0) return { ticket: { token: undefined, fence } }
   }
 }
 
-/** Releases a lease we led; a fault only means it expires by itself. */
-export async function releaseLease(core: CacheCore, key: string, token: string): Promise<void> {
-  try {
-    await core.l2!.call('unlease', () => core.leaseStore!.releaseLease(key, token))
-  } catch (error) {
-    core.fault(error, 'unlease', key, 'remote')
+/**
+ * One try at the lease (and the fence) within `budget`. A reply that comes too late (past the
+ * call's deadline or the budget) still took the lease in Redis: it is released at once, so no
+ * lease is left without a leader.
+ */
+async function attempt(
+  core: CacheCore,
+  key: string,
+  budget: Budget,
+  begin: () => Promise<LoadTicket>,
+): Promise<LoadTicket | undefined> {
+  if (budget.left <= 0) return undefined
+  const giveBack = (late: LoadTicket) => {
+    if (late.token !== undefined) releaseLease(core, key, late.token)
   }
+  const call = core.l2!.call('lease', begin, { late: giveBack })
+  try {
+    const begun = await budget.wait(call)
+    if (begun !== OUT_OF_BUDGET) return begun
+    call.then(giveBack, () => {})
+  } catch (error) {
+    core.fault(error, 'lease', key, 'remote')
+  }
+  return undefined
+}
+
+async function readFresh<T>(
+  core: CacheCore,
+  key: string,
+  budget: Budget,
+): Promise<CacheEntry<T> | undefined> {
+  const startedAt = Date.now()
+  const entry = core.countRemote(await core.readRemote(key), Date.now()) as CacheEntry<T> | undefined
+  budget.charge(startedAt)
+  return entry !== undefined && entry.expiresAt > Date.now() ? entry : undefined
+}
+
+/**
+ * Keeps a lease alive while its leader loads: refreshed every third of {@link leaseBeat}, up to
+ * `lease.ttl` in all (a slower leader is replaced after that, as before). Returns the stop function.
+ */
+export function holdLease(core: CacheCore, key: string, token: string): () => void {
+  const store = core.leaseStore
+  if (store === undefined || !canFence(store)) return () => {}
+  const beat = leaseBeat(core)
+  const until = Date.now() + core.options.lease!.ttl
+  const timer = setInterval(() => {
+    const left = until - Date.now()
+    if (left <= 0) return clearInterval(timer)
+    core
+      .l2!.call('lease', () => store.refreshLease(key, token, Math.min(beat, left)))
+      .catch((error) => {
+        core.fault(error, 'lease', key, 'remote')
+      })
+  }, beat / 3)
+  timer.unref?.()
+  return () => clearInterval(timer)
+}
+
+/**
+ * Releases a lease we hold, in the background (the caller's answer does not wait for it). It
+ * goes past an open breaker: a lease left behind would make every process wait for it.
+ */
+export function releaseLease(core: CacheCore, key: string, token: string): void {
+  core
+    .l2!.call('unlease', () => core.leaseStore!.releaseLease(key, token), { probe: true })
+    .catch((error) => {
+      core.fault(error, 'unlease', key, 'remote')
+    })
 }

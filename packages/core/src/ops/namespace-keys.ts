@@ -9,6 +9,20 @@ export function namespacePrefixes(namespace: string | undefined): string[] {
   return [`${namespace}:`, `${namespace}/`]
 }
 
+/**
+ * The clear prefixes that reach `key`: its own namespace's (`'app/users:'`) and each ancestor's
+ * children prefix (`'app/'`), so `'app/users:42'` gives `['app/users:', 'app/']`. A load of the
+ * key watches these for a clear that runs while it loads.
+ */
+export function prefixesCovering(key: string): string[] {
+  const split = splitKey(key)
+  if (split === undefined) return []
+  const out = [`${split.path}:`]
+  for (let i = split.path.indexOf('/'); i >= 0; i = split.path.indexOf('/', i + 1))
+    out.push(split.path.slice(0, i + 1))
+  return out
+}
+
 /** True when `key` belongs to one of `prefixes`. */
 export function inPrefixes(key: string, prefixes: readonly string[]): boolean {
   return prefixes.some((p) => key.startsWith(p))

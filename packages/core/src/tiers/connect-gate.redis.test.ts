@@ -56,9 +56,10 @@ describe('calls made right after createCache, before the first connection', () =
     const { cache, errors: seen } = cacheOn(server.url, { connectTimeout: 300 })
     const started = performance.now()
     expect(await cache.getOrSet('late', () => 'loaded')).toBe('loaded')
-    // the read, then the write of the loaded value (and its bus message), each gave up
-    expect(performance.now() - started).toBeGreaterThanOrEqual(590)
-    expect(seen.length).toBeGreaterThanOrEqual(2)
+    // The read gave up and spent the request's Redis budget; the load, begun without reaching
+    // Redis, is not written there.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290)
+    expect(seen.length).toBeGreaterThanOrEqual(1)
     expect(seen.every((e) => isCacheError(e, errors.ERR_CACHE_TIMEOUT))).toBe(true)
     server.sigcont()
     await cache.ready({ timeout: 10_000 })

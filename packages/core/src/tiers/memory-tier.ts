@@ -90,6 +90,11 @@ export class MemoryTier {
     return this.#lru.delete(key)
   }
 
+  /** Removes `key` if it still holds `value` (not a newer write). */
+  deleteIf(key: string, value: unknown): void {
+    if (this.#lru.peek(key)?.value === value) this.#lru.delete(key)
+  }
+
   /** Removes every entry carrying one of `tags`; returns how many. */
   invalidateTags(tags: readonly string[]): number {
     let n = 0

@@ -86,9 +86,10 @@ describe('L1 + L2', () => {
     chaos.mode = 'hang'
     const started = performance.now()
     expect(await a.getOrSet('k', () => 'computed')).toBe('computed')
-    // generous margin: deadline of 50 ms for the read and 50 ms for the write
+    // generous margin: the read spends the request's budget (50 ms); the write is not waited for
     expect(performance.now() - started).toBeLessThan(2000)
-    expect(a.stats().errors).toBe(2)
+    expect(a.stats().errors).toBe(1)
+    await vi.waitFor(() => expect(a.stats().errors).toBe(2)) // the write, cut at its own deadline
   })
 
   it('the circuit breaker stops calling a dead store, then probes it again', async () => {

@@ -1,0 +1,63 @@
+import type { CacheCore } from './cache-core.js'
+import type { CacheEntry } from './entry/entry.js'
+import { type LoadTicket, releaseLease } from './flight/lease.js'
+import type { Flight } from './flight/single-flight.js'
+import { canFence, type FencedLoadStore } from './stores/store.js'
+import { type Budget, OUT_OF_BUDGET } from './tiers/budget.js'
+
+/**
+ * Stores a loaded value in both tiers, waiting for L2 at most what is left of the request's
+ * `budget` (the write goes on in the background past it).
+ *
+ * With a store that fences loads (`RedisStore`), the L2 write is conditional on the generations
+ * read when the load began, and releases the lease in the same script: a `delete`, `set`,
+ * `invalidateTags` or `clear` that ran meanwhile in any process wins, and the value then answers
+ * the load's own callers only (not even L1 keeps it). A load that began without a fence (Redis
+ * was unreachable) is kept in L1 only: nothing could tell whether an invalidation overtook it.
+ */
+export async function storeLoaded(
+  core: CacheCore,
+  key: string,
+  entry: CacheEntry,
+  bytes: Uint8Array,
+  flight: Flight,
+  ticket: LoadTicket,
+  budget: Budget,
+): Promise<void> {
+  const l2 = core.l2
+  if (l2 === undefined || !canFence(l2.store)) {
+    await budget.wait(core.write(key, entry, bytes, false))
+    return
+  }
+  const fence = ticket.fence
+  const ttl = entry.staleUntil - Date.now()
+  if (fence === undefined || ttl <= 0) {
+    core.writeLocal(key, entry, bytes)
+    return
+  }
+  const token = ticket.token
+  ticket.token = undefined
+  const tags = core.qualifyTags(entry.tags)
+  const write = l2
+    .call('set', (s) => (s as FencedLoadStore).setFenced(key, bytes, ttl, tags, fence, token))
+    .then(
+      async (outcome) => {
+        // Drops the other processes' older copies and wakes their lease waiters.
+        if (outcome === 'stored') await core.publish({ kind: 'keys', keys: [key] })
+        return outcome
+      },
+      (error) => {
+        core.fault(error, 'set', key, 'remote')
+        if (token !== undefined) releaseLease(core, key, token)
+        return undefined
+      },
+    )
+  const outcome = await budget.wait(write)
+  if (outcome === 'invalidated' || flight.invalidated || core.closed) return
+  core.writeLocal(key, entry, bytes)
+  if (outcome === OUT_OF_BUDGET) {
+    void write.then((late) => {
+      if (late === 'invalidated') core.l1?.deleteIf(key, entry.value)
+    })
+  }
+}
