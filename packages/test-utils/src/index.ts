@@ -13,4 +13,5 @@ export {
   type StoreConformanceFixture,
   storeConformanceChecks,
 } from './store-conformance.js'
+export { unreachableStore } from './unreachable-store.js'
 export { type UntilOptions, until } from './until.js'

@@ -1,3 +1,10 @@
+export {
+  ADAPTER_OPTION_KEYS,
+  AdapterCache,
+  type AdapterCacheOptions,
+  adapterCache,
+  type CacheLifecycleOptions,
+} from './adapter-cache.js'
 export { type CacheControl, parseCacheControl } from './cache-control.js'
 export { bodyEtag, ifNoneMatchMatches } from './etag.js'
 export { hideConditionalHeaders } from './headers.js'
@@ -8,6 +15,7 @@ export { normalizeQuery } from './normalize-query.js'
 export { pathTag } from './path-tag.js'
 export {
   type ResolvedRoute,
+  ROUTE_OPTION_KEYS,
   type RouteCacheOptions,
   resolveRouteOptions,
   type VaryBy,

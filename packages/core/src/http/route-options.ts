@@ -124,7 +124,8 @@ export interface ResolvedRoute<R = unknown> {
   readonly invalidateTags: ((req: R) => readonly string[]) | undefined
 }
 
-const KNOWN: readonly string[] = [
+/** Every key of {@link RouteCacheOptions}, for adapters checking their options for unknown keys. */
+export const ROUTE_OPTION_KEYS: readonly string[] = [
   'ttl',
   'grace',
   'methods',
@@ -181,8 +182,8 @@ export function resolveRouteOptions<R = unknown>(
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw invalid('Route cache options must be an object or false')
   }
-  assertKnownOptions(defaults, KNOWN, 'response cache options')
-  assertKnownOptions(options, KNOWN, 'response cache options')
+  assertKnownOptions(defaults, ROUTE_OPTION_KEYS, 'response cache options')
+  assertKnownOptions(options, ROUTE_OPTION_KEYS, 'response cache options')
   const o: RouteCacheOptions<R> = { ...defaults, ...options }
 
   const ttl = duration(o.ttl ?? '1m', 'ttl')
