@@ -1,22 +1,16 @@
-import { type Cache, CacheError, errors } from '@cache/core'
-import { createHttpCache, type RouteCacheOptions } from '@cache/core/http'
+import { CacheError, errors } from '@cache/core'
+import { type AdapterCacheOptions, adapterCache } from '@cache/core/http'
 import type { FastifyPluginAsync, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { cacheOnSend, cachePreHandler, kExchange } from './exchange.js'
 
 /**
- * Options of {@link responseCachePlugin}: the cache, plus default route options (every
- * `RouteCacheOptions` field: `ttl`, `grace`, `methods`, `varyBy`, `tags`, `maxEntryBytes`...),
- * which `config.responseCache` of each route is merged over.
+ * Options of {@link responseCachePlugin}: the cache (a `Cache`, or the options of one the plugin
+ * creates and closes with the app), its lifecycle (`closeCache`, `requireReady`), plus default
+ * route options (every `RouteCacheOptions` field: `ttl`, `grace`, `methods`, `varyBy`, `tags`,
+ * `maxEntryBytes`...), which `config.responseCache` of each route is merged over.
  */
-export interface ResponseCachePluginOptions extends RouteCacheOptions<FastifyRequest> {
-  /** The cache responses are stored in (`createCache(...)`, memory or memory + Redis). */
-  cache: Cache
-  /**
-   * Child namespace of `cache` holding the responses.
-   * @default 'http'
-   */
-  namespace?: string
+export interface ResponseCachePluginOptions extends AdapterCacheOptions<FastifyRequest> {
   /**
    * `true`: every route registered after the plugin goes through the cache with the defaults,
    * unless its `config.responseCache` is `false` (mutation routes included: a 2xx PUT, PATCH,
@@ -35,11 +29,15 @@ function append<T>(hooks: Hook<T>, hook: T): T[] {
 }
 
 const plugin: FastifyPluginAsync<ResponseCachePluginOptions> = async (fastify, options) => {
-  const { global = true, ...httpOptions } = options
+  const { global = true, ...adapterOptions } = options
   if (typeof global !== 'boolean')
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'global must be a boolean')
   // Validates the defaults now: a bad option fails registration (ERR_CACHE_INVALID_OPTION).
-  const http = createHttpCache<FastifyRequest>(httpOptions)
+  const adapter = adapterCache<FastifyRequest>(adapterOptions, '@cache/fastify')
+  const http = adapter.http
+  // After the server has closed (in-flight requests answered), so no request meets a closed cache.
+  fastify.addHook('onClose', () => adapter.close())
+  await adapter.ready((message, cause) => fastify.log.warn({ err: cause }, `@cache/fastify: ${message}`))
   fastify.decorate('responseCache', http)
   fastify.decorateRequest(kExchange, null)
 
@@ -59,6 +57,9 @@ const plugin: FastifyPluginAsync<ResponseCachePluginOptions> = async (fastify, o
  * Register it before the routes it caches; per-route options go in `config.responseCache`
  * (`false` disables caching for the route). Decorates the instance with `responseCache`, the
  * HTTP cache (`app.responseCache.invalidate({ paths, tags })`).
+ *
+ * Registration waits for `cache.ready()` (a cache not ready logs a warning, or fails the start
+ * under `requireReady`); `app.close()` closes the cache when the plugin owns it (`closeCache`).
  *
  * @example
  * await app.register(responseCachePlugin, { cache, ttl: '1m' })

@@ -4,6 +4,7 @@ export * from './http-contract/index.js'
 export * from './redis/index.js'
 export { REDIS_URL_KEY } from './redis/redis-url-key.js'
 export { type RedisSource, type RedisTestContext, useRedis } from './redis/use-redis.js'
+export { runToExit, type ScriptExit } from './run-to-exit.js'
 export {
   describeStoreConformance,
   runStoreConformanceCheck,
