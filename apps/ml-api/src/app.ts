@@ -8,8 +8,11 @@ import { BatchCache } from './cache/batch-cache.js'
 import { ChatCache } from './cache/chat-cache.js'
 import { createAppCache } from './cache/create-app-cache.js'
 import { type AppConfig, loadConfig } from './config.js'
+import { registerBodyTimeout } from './http/body-timeout.js'
+import { clientErrorHandler } from './http/client-error-handler.js'
 import { registerErrorHandler } from './http/error-handler.js'
 import { registerJsonContentType } from './http/json-content-type.js'
+import { nodeServerOptions } from './http/node-server-options.js'
 import { type LocalModels, loadModels } from './models/load-models.js'
 import { ModelRegistry } from './models/model-registry.js'
 import { registerAdminRoutes } from './routes/admin-routes.js'
@@ -108,6 +111,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const app = Fastify({
     logger: options.logger === true ? { level: config.logLevel } : false,
     bodyLimit: config.bodyLimit,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    http: nodeServerOptions(config.requestTimeoutMs),
+    clientErrorHandler,
     // Type errors are the client's (422), never coerced; unknown properties fail instead of vanishing.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
@@ -119,6 +126,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await cache.close()
   })
   registerJsonContentType(app)
+  registerBodyTimeout(app, config.bodyTimeoutMs)
   registerErrorHandler(app)
   await app.register(swagger, {
     openapi: {

@@ -20,6 +20,22 @@ export interface AppConfig {
   cacheMemoryMb: number
   /** Largest request body in bytes (larger: 413). `BODY_LIMIT_BYTES`. @default 1048576 */
   bodyLimit: number
+  /**
+   * Time a request body may take to arrive once the head is in (later: 408). `BODY_TIMEOUT_MS`;
+   * 0 turns it off. @default 15000
+   */
+  bodyTimeoutMs: number
+  /**
+   * Time a whole request (head and body) may take to arrive (later: 408), Fastify's
+   * `requestTimeout`. `REQUEST_TIMEOUT_MS`; 0 turns it off. @default 30000
+   */
+  requestTimeoutMs: number
+  /**
+   * Time a connection may stay silent, both ways, before it is closed, Fastify's
+   * `connectionTimeout`. Longer than the slowest answer (`UPSTREAM_TIMEOUT_MS`): a socket is
+   * silent while a model computes. `CONNECTION_TIMEOUT_MS`; 0 turns it off. @default 60000
+   */
+  connectionTimeoutMs: number
   /** OpenAI-compatible upstream (`.../v1`): embeddings misses and chat go there. `UPSTREAM_BASE_URL`. */
   upstreamBaseUrl: string | undefined
   /** Bearer key sent to the upstream. `UPSTREAM_API_KEY`. */
@@ -105,6 +121,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     cacheTtl: ttl ? (/^\d+$/.test(ttl) ? Number(ttl) : ttl) : '24h',
     cacheMemoryMb: integer(env, 'CACHE_MEMORY_MB', 128, 1, 65_536),
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', 15_000, 0, 3_600_000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    connectionTimeoutMs: integer(env, 'CONNECTION_TIMEOUT_MS', 60_000, 0, 3_600_000),
     upstreamBaseUrl: url(env, 'UPSTREAM_BASE_URL'),
     upstreamApiKey: env.UPSTREAM_API_KEY || undefined,
     upstreamEmbeddingModels: list(env, 'UPSTREAM_EMBEDDING_MODELS', ['text-embedding-3-small']),

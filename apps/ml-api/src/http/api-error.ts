@@ -3,6 +3,8 @@
  * never the message.
  */
 export const apiErrors = Object.freeze({
+  /** 400: the request is not valid HTTP (answered before any route runs). */
+  bad_request: 400,
   /** 400: the body is not JSON. */
   malformed_json: 400,
   /** 401: an admin route without the right bearer token. */
@@ -11,6 +13,8 @@ export const apiErrors = Object.freeze({
   not_found: 404,
   /** 405: the route exists for another method. */
   method_not_allowed: 405,
+  /** 408: the request (head or body) did not arrive in time; the connection is closed. */
+  request_timeout: 408,
   /** 413: the body is larger than the body limit. */
   payload_too_large: 413,
   /** 415: the body is not `application/json` (UTF-8). */
@@ -19,6 +23,8 @@ export const apiErrors = Object.freeze({
   invalid_input: 422,
   /** 422: the requested model is not served here. */
   unknown_model: 422,
+  /** 431: the request's header fields are too large. */
+  headers_too_large: 431,
   /** 502: the upstream model API failed or answered something unusable. */
   upstream_error: 502,
   /** 503: the route needs `UPSTREAM_BASE_URL`. */

@@ -67,6 +67,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (api.statusCode >= 500) request.log.error({ err: error }, 'request failed')
     // Errors are never cached: no cache header survives into an error answer.
     reply.removeHeader('x-cache').removeHeader('x-cache-hits').removeHeader('x-cache-misses')
+    // A 408 closes the connection (RFC 9110 §15.5.9): the rest of the body may still be arriving.
+    if (api.statusCode === 408) reply.header('connection', 'close')
     void reply.code(api.statusCode).type('application/json; charset=utf-8').send(api.toBody())
   })
   app.setNotFoundHandler((request, reply) => {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.js'
+
+describe('loadConfig: request deadlines', () => {
+  it('defaults to 15 s for the body, 30 s for the request, 60 s for a silent connection', () => {
+    expect(loadConfig({})).toMatchObject({
+      bodyTimeoutMs: 15_000,
+      requestTimeoutMs: 30_000,
+      connectionTimeoutMs: 60_000,
+    })
+  })
+
+  it('reads BODY_TIMEOUT_MS, REQUEST_TIMEOUT_MS and CONNECTION_TIMEOUT_MS; 0 turns one off', () => {
+    const env = { BODY_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '0', CONNECTION_TIMEOUT_MS: '90000' }
+    expect(loadConfig(env)).toMatchObject({
+      bodyTimeoutMs: 500,
+      requestTimeoutMs: 0,
+      connectionTimeoutMs: 90_000,
+    })
+  })
+
+  it.each(['BODY_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS', 'CONNECTION_TIMEOUT_MS'])('refuses a bad %s', (name) => {
+    for (const value of ['-1', '1.5', 'soon', '3600001']) {
+      expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
+    }
+  })
+})
