@@ -18,7 +18,7 @@ export interface AppConfig {
   cacheTtl: string | number
   /** L1 memory bound in MB. `CACHE_MEMORY_MB`. @default 128 */
   cacheMemoryMb: number
-  /** Largest request body in bytes (larger: 413). `BODY_LIMIT_BYTES`. @default 1048576 */
+  /** Largest request body in bytes, once decoded (larger: 413). `BODY_LIMIT_BYTES`. @default 1048576 */
   bodyLimit: number
   /**
    * Time a request body may take to arrive once the head is in (later: 408). `BODY_TIMEOUT_MS`;

@@ -7,6 +7,8 @@ export const apiErrors = Object.freeze({
   bad_request: 400,
   /** 400: the body is not JSON. */
   malformed_json: 400,
+  /** 400: the body does not decode as its `Content-Encoding` says (gzip, deflate, br). */
+  malformed_encoding: 400,
   /** 401: an admin route without the right bearer token. */
   unauthorized: 401,
   /** 404: no such route (admin routes too, while `ADMIN_TOKEN` is unset). */
@@ -15,9 +17,9 @@ export const apiErrors = Object.freeze({
   method_not_allowed: 405,
   /** 408: the request (head or body) did not arrive in time; the connection is closed. */
   request_timeout: 408,
-  /** 413: the body is larger than the body limit. */
+  /** 413: the body, once decoded, is larger than the body limit. */
   payload_too_large: 413,
-  /** 415: the body is not `application/json` (UTF-8). */
+  /** 415: the body is not `application/json` (UTF-8), or has a `Content-Encoding` other than gzip, deflate, br. */
   unsupported_media_type: 415,
   /** 422: JSON, but the wrong shape or values (types, ranges, NaN/Infinity, `__proto__`, depth, UTF-8). */
   invalid_input: 422,
@@ -48,11 +50,18 @@ export class ApiError extends Error {
   readonly statusCode: number
   /** Stable code. */
   readonly code: ApiErrorCode | string
+  /** Response headers the answer carries (e.g. `accept-encoding` on a 415). */
+  readonly headers: Readonly<Record<string, string>>
 
-  constructor(code: ApiErrorCode, message: string, options?: { cause?: unknown; statusCode?: number }) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    options?: { cause?: unknown; statusCode?: number; headers?: Record<string, string> },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.statusCode = options?.statusCode ?? apiErrors[code]
+    this.headers = options?.headers ?? {}
   }
 
   /** The answer body. */

@@ -69,7 +69,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     reply.removeHeader('x-cache').removeHeader('x-cache-hits').removeHeader('x-cache-misses')
     // A 408 closes the connection (RFC 9110 §15.5.9): the rest of the body may still be arriving.
     if (api.statusCode === 408) reply.header('connection', 'close')
-    void reply.code(api.statusCode).type('application/json; charset=utf-8').send(api.toBody())
+    void reply
+      .code(api.statusCode)
+      .headers(api.headers)
+      .type('application/json; charset=utf-8')
+      .send(api.toBody())
   })
   app.setNotFoundHandler((request, reply) => {
     const api = new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)
