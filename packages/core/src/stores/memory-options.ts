@@ -9,7 +9,9 @@ export interface MemoryOptions {
    */
   maxEntries?: number
   /**
-   * Most bytes held, keys plus encoded values (`'64MB'` or a number of bytes).
+   * Most bytes held (`'64MB'` or a number of bytes). In the cache's L1, an estimate of the heap
+   * entries cost: key, about 320 bytes of bookkeeping per entry, and the encoded value (× 2.5 for
+   * objects, arrays, maps and sets). In a `MemoryStore`, keys plus stored bytes.
    * @default '64MB'
    */
   maxBytes?: ByteSize
