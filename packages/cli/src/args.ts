@@ -13,6 +13,10 @@ export interface OptionSpec {
   value?: string
   /** Help text. */
   help: string
+  /** The only values accepted; any other is a usage error before the command does anything. */
+  choices?: readonly string[]
+  /** The value must be an integer at least this large (checked before the command does anything). */
+  min?: number
 }
 
 /** What a command declares about its command line. */
@@ -52,6 +56,7 @@ export const REDIS_OPTIONS: Record<string, OptionSpec> = {
   'connect-timeout': {
     type: 'string',
     value: 'MS',
+    min: 1,
     help: 'give up connecting after this long (default 2000)',
   },
 }
@@ -84,6 +89,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
       `${(error as Error).message.replace(/\. To specify.*$/s, '')}\nsee: cachectl ${spec.name} --help`,
     )
   }
+  if (!parsed.values.help) checkValues(spec, parsed.values as ParsedArgs['values'])
   const max = spec.positionals ?? 0
   if (!parsed.values.help && parsed.positionals.length > max) {
     throw usageError(
@@ -91,6 +97,24 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
     )
   }
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals }
+}
+
+/**
+ * Checks values against their option's `choices` and `min`, so a wrong value is a usage error
+ * (exit 2) before anything is read, written or connected to.
+ */
+function checkValues(spec: CommandSpec, values: ParsedArgs['values']): void {
+  for (const [name, o] of Object.entries(spec.options)) {
+    const given = values[name]
+    for (const v of Array.isArray(given) ? given : typeof given === 'string' ? [given] : []) {
+      if (o.choices !== undefined && !o.choices.includes(v)) {
+        throw usageError(`--${name} must be one of ${o.choices.join(', ')}; got ${JSON.stringify(v)}`)
+      }
+      if (o.min !== undefined && !(Number.isInteger(Number(v)) && v.trim() !== '' && Number(v) >= o.min)) {
+        throw usageError(`--${name} must be an integer >= ${o.min}, got ${JSON.stringify(v)}`)
+      }
+    }
+  }
 }
 
 /** The `--help` text of a command. */

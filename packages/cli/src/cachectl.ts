@@ -45,9 +45,14 @@ function mainHelp(): string {
 /** Runs `cachectl` with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // No command is a usage error: the help goes where errors go, so stdout stays for results.
+    io.stderr.write(mainHelp())
+    return EXIT.USAGE
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(mainHelp())
-    return name === undefined ? EXIT.USAGE : EXIT.OK
+    return EXIT.OK
   }
   if (name === '--version' || name === '-v') {
     out(io, VERSION)

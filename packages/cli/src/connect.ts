@@ -53,8 +53,7 @@ export function redisUrl(args: ParsedArgs, io: CliIo, command: string): string {
  */
 export async function openRedis(url: string, args: ParsedArgs): Promise<OpenedRedis> {
   const label = maskUrl(url)
-  if (!/^rediss?:\/\//i.test(url))
-    throw usageError(`not a Redis URL: ${label} (expected redis:// or rediss://)`)
+  checkRedisUrl(url)
   const timeout = int(args, 'connect-timeout', 2000)
   const { RedisStore } = await import('@cache/core/redis')
   let store: RedisStore
@@ -104,6 +103,36 @@ function waitReady(store: RedisStore, timeout: number): Promise<void> {
   })
 }
 
+/** Throws a usage error unless `url` is a well-formed `redis://` or `rediss://` URL. */
+export function checkRedisUrl(url: string): void {
+  if (!/^rediss?:\/\//i.test(url))
+    throw usageError(`not a Redis URL: ${maskUrl(url)} (expected redis:// or rediss://)`)
+  storeKind(url)
+}
+
+/**
+ * What a store spec names, from its syntax alone: a Redis URL, a SQLite file or a snapshot file.
+ * An unsupported scheme or a malformed URL is a usage error; nothing is opened.
+ */
+export function storeKind(spec: string): Opened['kind'] {
+  if (/^rediss?:\/\//i.test(spec)) {
+    if (!URL.canParse(spec)) throw usageError(`invalid Redis URL ${maskUrl(spec)}`)
+    return 'redis'
+  }
+  if (/^sqlite:\/\//i.test(spec)) {
+    if (spec.length === 'sqlite://'.length)
+      throw usageError(`${spec}: a SQLite store needs a path, e.g. sqlite://./cache.sqlite`)
+    return 'sqlite'
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec)
+  if (scheme !== null && scheme[1]!.toLowerCase() !== 'file') {
+    throw usageError(
+      `unsupported store ${JSON.stringify(spec)}: use redis://, rediss://, sqlite://PATH or a snapshot file path`,
+    )
+  }
+  return 'file'
+}
+
 /**
  * Opens what a store spec names: `redis://` / `rediss://` URL, `sqlite://path` (a persistent
  * local store through Keyv), or a path to a snapshot file (`file:` prefix optional). A SQLite
@@ -114,14 +143,9 @@ export async function openSpec(
   args: ParsedArgs,
   missingSqlite: MissingSqlite = 'error',
 ): Promise<Opened> {
-  if (/^rediss?:\/\//i.test(spec)) return openRedis(spec, args)
-  if (/^sqlite:\/\//i.test(spec)) return openSqlite(spec, missingSqlite)
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec)
-  if (scheme !== null && scheme[1]!.toLowerCase() !== 'file') {
-    throw usageError(
-      `unsupported store ${JSON.stringify(spec)}: use redis://, rediss://, sqlite://PATH or a snapshot file path`,
-    )
-  }
+  const kind = storeKind(spec)
+  if (kind === 'redis') return openRedis(spec, args)
+  if (kind === 'sqlite') return openSqlite(spec, missingSqlite)
   const path = spec.replace(/^file:\/\//i, '')
   const { snapshotFile } = await import('@cache/core/ops')
   return { kind: 'file', target: snapshotFile(path), path, label: path, close: async () => {} }

@@ -1,7 +1,16 @@
+import type { OptionSpec } from './args.js'
 import type { CliIo } from './cli-io.js'
 
 /** How progress is shown: a redrawn bar (TTY), plain lines (pipes, CI), or not at all. */
 export type ProgressMode = 'bar' | 'plain' | 'off'
+
+/** `--progress MODE` of the long commands. */
+export const PROGRESS_OPTION: OptionSpec = {
+  type: 'string',
+  value: 'MODE',
+  choices: ['auto', 'bar', 'plain', 'off'],
+  help: 'auto (bar on a terminal), bar, plain or off (default auto)',
+}
 
 /** The mode for `--progress auto|bar|plain|off` (auto: a bar only when stderr is a TTY). */
 export function progressMode(option: string | undefined, io: CliIo): ProgressMode {

@@ -27,7 +27,6 @@ export type MissingSqlite =
  */
 export async function openSqlite(spec: string, missing: MissingSqlite = 'error'): Promise<OpenedSqlite> {
   const path = spec.replace(/^sqlite:\/\//i, '')
-  if (path === '') throw usageError(`${spec}: a SQLite store needs a path, e.g. sqlite://./cache.sqlite`)
   const [{ Keyv }, { KeyvSqlite }, { KeyvStore }] = await Promise.all([
     import('keyv'),
     loadKeyvSqlite(),

@@ -1,7 +1,8 @@
 import { type OptionSpec, type ParsedArgs, str } from './args.js'
 import { usageError } from './cli-error.js'
 import type { CliIo } from './cli-io.js'
-import { type Opened, openRedis, openSpec } from './connect.js'
+import { checkRedisUrl, type Opened, openSpec, storeKind } from './connect.js'
+import { PROGRESS_OPTION } from './progress.js'
 import type { MissingSqlite } from './sqlite-store.js'
 
 /** `--store SPEC` (any store) besides `--redis URL`. */
@@ -17,29 +18,19 @@ export const STORE_OPTION: Record<string, OptionSpec> = {
 /** Options that choose which entries move. */
 export const FILTER_OPTIONS: Record<string, OptionSpec> = {
   namespace: { type: 'string', short: 'n', value: 'NS', help: 'only this namespace (and its children)' },
-  progress: {
-    type: 'string',
-    value: 'MODE',
-    help: 'auto (bar on a terminal), bar, plain or off (default auto)',
-  },
+  progress: PROGRESS_OPTION,
 }
 
 /**
- * The store of `--store`, else of `--redis` / `$REDIS_URL`. A SQLite file that does not exist is
- * an error unless `missingSqlite` says otherwise.
+ * The store spec of `--store`, else the URL of `--redis` / `$REDIS_URL`, checked for syntax only:
+ * a missing or malformed one is a usage error before anything is read or opened.
  */
-export async function openStoreOption(
-  args: ParsedArgs,
-  io: CliIo,
-  command: string,
-  missingSqlite: MissingSqlite = 'error',
-): Promise<Opened> {
+export function storeOption(args: ParsedArgs, io: CliIo, command: string): string {
   const spec = str(args, 'store')
   if (spec !== undefined) {
-    const opened = await openSpec(spec, args, missingSqlite)
-    if (opened.kind === 'file')
+    if (storeKind(spec) === 'file')
       throw usageError(`--store must be a store (redis://, sqlite://), not a file: ${spec}`)
-    return opened
+    return spec
   }
   const url = str(args, 'redis') ?? io.env.REDIS_URL
   if (url === undefined || url === '') {
@@ -47,5 +38,21 @@ export async function openStoreOption(
       `--redis URL or --store SPEC is required (or set REDIS_URL)\nsee: cachectl ${command} --help`,
     )
   }
-  return openRedis(url, args)
+  checkRedisUrl(url)
+  return url
+}
+
+/**
+ * Opens the store of {@link storeOption}. A SQLite file that does not exist is an error unless
+ * `missingSqlite` says otherwise.
+ */
+export async function openStoreOption(
+  args: ParsedArgs,
+  io: CliIo,
+  command: string,
+  missingSqlite: MissingSqlite = 'error',
+): Promise<Exclude<Opened, { kind: 'file' }>> {
+  const opened = await openSpec(storeOption(args, io, command), args, missingSqlite)
+  if (opened.kind === 'file') throw new Error('unreachable: storeOption refuses files')
+  return opened
 }

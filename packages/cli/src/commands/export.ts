@@ -26,7 +26,6 @@ export const exportCommand: Command = {
   async run(args, io) {
     const file = required(args, 'out', exportCommand.spec)
     const source = await openStoreOption(args, io, 'export')
-    if (source.kind === 'file') throw new CliError('unreachable')
     try {
       const namespace = str(args, 'namespace')
       const mode = progressMode(str(args, 'progress'), io)

@@ -5,7 +5,7 @@ import { err, out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { num, reasons } from '../format.js'
 import { Progress, progressMode } from '../progress.js'
-import { FILTER_OPTIONS, openStoreOption, STORE_OPTION } from '../store-options.js'
+import { FILTER_OPTIONS, openStoreOption, STORE_OPTION, storeOption } from '../store-options.js'
 
 /** `cachectl import`: loads a snapshot file, after checking all of it. */
 export const importCommand: Command = {
@@ -34,6 +34,7 @@ export const importCommand: Command = {
   },
   async run(args, io) {
     const file = required(args, 'in', importCommand.spec)
+    storeOption(args, io, 'import') // a usage error comes before reading the file
     const check = await validateSnapshot(file).catch((error: Error) => {
       throw new CliError(`cannot import ${file}: ${error.message}`)
     })
@@ -52,7 +53,6 @@ export const importCommand: Command = {
     }
     // Importing is how a new SQLite database comes to be; a dry run creates nothing.
     const target = await openStoreOption(args, io, 'import', args.values['dry-run'] ? 'empty' : 'create')
-    if (target.kind === 'file') throw new CliError('unreachable')
     try {
       const progress = new Progress(io, progressMode(str(args, 'progress'), io), 'import', check.entries)
       let processed = 0

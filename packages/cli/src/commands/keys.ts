@@ -20,7 +20,7 @@ export const keysCommand: Command = {
         value: 'GLOB',
         help: 'SCAN MATCH pattern, e.g. "app:user:*" (default *)',
       },
-      limit: { type: 'string', short: 'l', value: 'N', help: 'stop after N keys (default 100)' },
+      limit: { type: 'string', short: 'l', value: 'N', min: 1, help: 'stop after N keys (default 100)' },
       long: { type: 'boolean', help: 'also show TTL, size and tags of each entry' },
       ...JSON_OPTION,
     },

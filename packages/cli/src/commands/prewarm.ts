@@ -7,7 +7,7 @@ import { CliError, EXIT, usageError } from '../cli-error.js'
 import { err, out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { num } from '../format.js'
-import { Progress, progressMode } from '../progress.js'
+import { PROGRESS_OPTION, Progress, progressMode } from '../progress.js'
 
 interface InputLine {
   line: number
@@ -32,15 +32,17 @@ export const prewarmCommand: Command = {
         help: 'endpoint, e.g. http://127.0.0.1:3000/v1/predict/flight-delay',
       },
       file: { type: 'string', short: 'f', value: 'FILE', help: 'inputs, one JSON document a line' },
-      concurrency: { type: 'string', short: 'c', value: 'N', help: 'requests in flight at once (default 8)' },
+      concurrency: {
+        type: 'string',
+        short: 'c',
+        value: 'N',
+        min: 1,
+        help: 'requests in flight at once (default 8)',
+      },
       header: { type: 'string', short: 'H', value: '"K: V"', help: 'extra request header', multiple: true },
       method: { type: 'string', value: 'M', help: 'HTTP method (default POST)' },
-      timeout: { type: 'string', value: 'MS', help: 'per-request timeout (default 30000)' },
-      progress: {
-        type: 'string',
-        value: 'MODE',
-        help: 'auto (bar on a terminal), bar, plain or off (default auto)',
-      },
+      timeout: { type: 'string', value: 'MS', min: 1, help: 'per-request timeout (default 30000)' },
+      progress: PROGRESS_OPTION,
       ...JSON_OPTION,
     },
   },

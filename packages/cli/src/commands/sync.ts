@@ -1,9 +1,9 @@
 import { type SyncDirection, syncCaches } from '@cache/core/ops'
 import { JSON_OPTION, REDIS_OPTIONS, required, str } from '../args.js'
-import { CliError, EXIT, usageError } from '../cli-error.js'
+import { CliError, EXIT } from '../cli-error.js'
 import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
-import { type Opened, openSpec } from '../connect.js'
+import { type Opened, openSpec, storeKind } from '../connect.js'
 import { num, reasons } from '../format.js'
 import { Progress, progressMode } from '../progress.js'
 import { FILTER_OPTIONS } from '../store-options.js'
@@ -27,6 +27,7 @@ export const syncCommand: Command = {
         type: 'string',
         short: 'd',
         value: 'DIR',
+        choices: ['push', 'pull', 'both'],
         help: 'push (SRC -> DST, default), pull or both',
       },
       'dry-run': { type: 'boolean', help: 'count what would be copied, write nothing' },
@@ -40,8 +41,9 @@ export const syncCommand: Command = {
     const from = required(args, 'from', syncCommand.spec)
     const to = required(args, 'to', syncCommand.spec)
     const direction = (str(args, 'direction') ?? 'push') as SyncDirection
-    if (!['push', 'pull', 'both'].includes(direction))
-      throw usageError(`--direction must be push, pull or both, got ${direction}`)
+    // Both sides' syntax first: a bad second side is a usage error before the first is opened.
+    storeKind(from)
+    storeKind(to)
     const opened: Opened[] = []
     try {
       const local = await openSpec(from, args)
