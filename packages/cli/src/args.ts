@@ -17,6 +17,8 @@ export interface OptionSpec {
   choices?: readonly string[]
   /** The value must be an integer at least this large (checked before the command does anything). */
   min?: number
+  /** The value is a path: shell completion offers files. @default undefined (nothing offered) */
+  complete?: 'file'
 }
 
 /** What a command declares about its command line. */
@@ -33,6 +35,8 @@ export interface CommandSpec {
   options: Record<string, OptionSpec>
   /** Number of positional arguments accepted. @default 0 */
   positionals?: number
+  /** The values the positional argument takes, for checks and shell completion. @default undefined (any) */
+  argumentChoices?: readonly string[]
 }
 
 /** Options every command takes. */
@@ -94,6 +98,17 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
   if (!parsed.values.help && parsed.positionals.length > max) {
     throw usageError(
       `unexpected argument ${JSON.stringify(parsed.positionals[max])}\nsee: cachectl ${spec.name} --help`,
+    )
+  }
+  const arg = parsed.positionals[0]
+  if (
+    !parsed.values.help &&
+    arg !== undefined &&
+    spec.argumentChoices &&
+    !spec.argumentChoices.includes(arg)
+  ) {
+    throw usageError(
+      `expected ${spec.argumentChoices.join(' or ')}, got ${JSON.stringify(arg)}\nsee: cachectl ${spec.name} --help`,
     )
   }
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals }

@@ -3,6 +3,7 @@ import { CliError, EXIT } from './cli-error.js'
 import { type CliIo, err, out, processIo } from './cli-io.js'
 import type { Command } from './command.js'
 import { clearCommand } from './commands/clear.js'
+import { completionCommand } from './commands/completion.js'
 import { exportCommand } from './commands/export.js'
 import { importCommand } from './commands/import.js'
 import { inspectCommand } from './commands/inspect.js'
@@ -23,6 +24,7 @@ const COMMANDS: Command[] = [
   importCommand,
   syncCommand,
   prewarmCommand,
+  completionCommand(() => COMMANDS),
 ]
 
 function mainHelp(): string {

@@ -17,7 +17,7 @@ export const exportCommand: Command = {
     options: {
       ...REDIS_OPTIONS,
       ...STORE_OPTION,
-      out: { type: 'string', short: 'o', value: 'FILE', help: 'snapshot file to write' },
+      out: { type: 'string', short: 'o', value: 'FILE', complete: 'file', help: 'snapshot file to write' },
       namespace: FILTER_OPTIONS.namespace!,
       progress: FILTER_OPTIONS.progress!,
       ...JSON_OPTION,

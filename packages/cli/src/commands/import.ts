@@ -21,7 +21,7 @@ export const importCommand: Command = {
     options: {
       ...REDIS_OPTIONS,
       ...STORE_OPTION,
-      in: { type: 'string', short: 'i', value: 'FILE', help: 'snapshot file to read' },
+      in: { type: 'string', short: 'i', value: 'FILE', complete: 'file', help: 'snapshot file to read' },
       overwrite: { type: 'boolean', help: 'replace entries the store already holds' },
       'skip-invalid': {
         type: 'boolean',

@@ -31,7 +31,13 @@ export const prewarmCommand: Command = {
         value: 'URL',
         help: 'endpoint, e.g. http://127.0.0.1:3000/v1/predict/flight-delay',
       },
-      file: { type: 'string', short: 'f', value: 'FILE', help: 'inputs, one JSON document a line' },
+      file: {
+        type: 'string',
+        short: 'f',
+        value: 'FILE',
+        complete: 'file',
+        help: 'inputs, one JSON document a line',
+      },
       concurrency: {
         type: 'string',
         short: 'c',

@@ -21,8 +21,8 @@ export const syncCommand: Command = {
       'A key both sides hold is left alone; entries of another codec version are skipped and\n' +
       'counted. Prints "N pulled, M pushed".',
     options: {
-      from: { type: 'string', short: 'f', value: 'SRC', help: 'the local side' },
-      to: { type: 'string', short: 't', value: 'DST', help: 'the remote side' },
+      from: { type: 'string', short: 'f', value: 'SRC', complete: 'file', help: 'the local side' },
+      to: { type: 'string', short: 't', value: 'DST', complete: 'file', help: 'the remote side' },
       direction: {
         type: 'string',
         short: 'd',
