@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { runMain } from './run-cli.js'
 
@@ -90,5 +91,13 @@ describe('cachectl (no server needed)', () => {
     const help = await runMain(['--help'])
     expect(help).toMatchObject({ code: 0, stderr: '' })
     expect(help.stdout).toContain('Exit codes: 0 done, 1 failed or partial, 2 ')
+  })
+
+  it('--version prints the version of the package, as the help says', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
+    for (const flag of ['--version', '-v']) {
+      expect(await runMain([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+    }
+    expect((await runMain(['--help'])).stdout).toContain('`cachectl --version` for the version')
   })
 })

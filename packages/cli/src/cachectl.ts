@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { commandHelp, parseCommand } from './args.js'
 import { CliError, EXIT } from './cli-error.js'
 import { type CliIo, err, out, processIo } from './cli-io.js'
@@ -12,8 +13,8 @@ import { prewarmCommand } from './commands/prewarm.js'
 import { statsCommand } from './commands/stats.js'
 import { syncCommand } from './commands/sync.js'
 
-/** Version of `cachectl`. */
-export const VERSION = '0.1.0'
+/** Version of `cachectl`: its package's, read from package.json (next to src/ and dist/ alike). */
+export const VERSION: string = createRequire(import.meta.url)('../package.json').version
 
 const COMMANDS: Command[] = [
   statsCommand,
@@ -37,7 +38,7 @@ function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
     '',
-    'Run `cachectl <command> --help` for the options of a command.',
+    'Run `cachectl <command> --help` for the options of a command, `cachectl --version` for the version.',
     'Redis commands read $REDIS_URL when --redis is not given.',
     'Exit codes: 0 done, 1 failed or partial, 2 bad command line or missing optional package.',
     '',
