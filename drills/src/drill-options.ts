@@ -21,6 +21,7 @@ invalidation, or (unless --relax-latency) any request slower than handler time +
   --latency-slack N     ms allowed on top of handler time + budget (default 100)
   --relax-latency       print latency but do not fail on it
   --seed N              seed of the load's random choices (default 1)
+  --trace FILE          write every request and window as a JSON line to FILE
   --help                this text
 `
 
@@ -29,6 +30,8 @@ export interface DrillOptions {
   help: boolean
   plans: DrillPlan[]
   judgeLatency: boolean
+  /** File for the JSON-lines trace of every request, if wanted. */
+  trace: string | undefined
 }
 
 /** Parses the drill's command line; throws on an unknown option or a bad value. */
@@ -48,6 +51,7 @@ export function parseDrillOptions(argv: readonly string[]): DrillOptions {
       'latency-slack': { type: 'string' },
       'relax-latency': { type: 'boolean', default: false },
       seed: { type: 'string' },
+      trace: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -82,6 +86,7 @@ export function parseDrillOptions(argv: readonly string[]): DrillOptions {
   return {
     help: values.help === true,
     judgeLatency: values['relax-latency'] !== true,
+    trace: values.trace,
     plans: apps.map((app) => ({ ...base, app: app as AppName })),
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DrillRecorder, latencyTargets, percentile, rowPassed } from './drill-recorder.js'
+import { DrillRecorder, latencyTargets, percentile, rowPassed, type TraceEvent } from './drill-recorder.js'
+import { now } from './http-client.js'
 
 describe('DrillRecorder', () => {
   it('counts a request in the window it started in', () => {
@@ -26,6 +27,25 @@ describe('DrillRecorder', () => {
     expect(recorder.rows()[0]!.during.overTarget).toBe(0)
     recorder.record(recorder.current, 'GET /items/:id', 351, 'ok')
     expect(recorder.rows()[0]!.during.overTarget).toBe(1)
+  })
+
+  it('traces every window beginning and every request, started at now minus its latency', () => {
+    const events: TraceEvent[] = []
+    const recorder = new DrillRecorder(latencyTargets(250, 100), (e) => events.push(e))
+    recorder.begin('pause', 'during')
+    const before = now()
+    recorder.record(recorder.current, 'PUT /items/:id', 40, 'failed', 'instance A: status 500')
+    expect(events[1]).toMatchObject({ begin: 'pause', window: 'during' })
+    expect(events[2]).toMatchObject({
+      row: 'pause',
+      window: 'during',
+      route: 'PUT /items/:id',
+      ms: 40,
+      outcome: 'failed',
+      detail: 'instance A: status 500',
+    })
+    expect(events[2]!.at).toBeGreaterThanOrEqual(before - 40)
+    expect(events[2]!.at).toBeLessThanOrEqual(now() - 40)
   })
 
   it('starts a new row per name and leaves out rows without requests', () => {

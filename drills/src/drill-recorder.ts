@@ -1,3 +1,5 @@
+import { now } from './http-client.js'
+
 /** The routes the drill's load sends. */
 export type Route = 'GET /items/:id' | 'POST /predict' | 'PUT /items/:id'
 
@@ -55,6 +57,19 @@ export interface Slot {
 
 const MAX_EXAMPLES = 6
 
+/** One line of the optional trace: a window beginning, or a finished request (times on the drill's clock, ms). */
+export type TraceEvent =
+  | { at: number; begin: string; window: 'during' | 'after' }
+  | {
+      at: number
+      ms: number
+      row: string
+      window: 'during' | 'after'
+      route: Route
+      outcome: Outcome
+      detail: string
+    }
+
 /**
  * Collects the outcome and latency of every request of a drill, each in the row and window
  * (during / after a fault) current when it STARTED: a request sent during a fault counts there
@@ -63,10 +78,13 @@ const MAX_EXAMPLES = 6
 export class DrillRecorder {
   readonly #rows: Row[] = []
   readonly #targets: Record<Route, number>
+  readonly #trace: ((event: TraceEvent) => void) | undefined
   #current: Slot
 
-  constructor(targets: Record<Route, number>) {
+  /** `trace` receives every window beginning and every request, for a request-by-request look. */
+  constructor(targets: Record<Route, number>, trace?: (event: TraceEvent) => void) {
     this.#targets = targets
+    this.#trace = trace
     this.#current = this.begin('start', 'during', false)
   }
 
@@ -78,6 +96,7 @@ export class DrillRecorder {
       this.#rows.push(row)
     }
     this.#current = { row, window: row[window] }
+    this.#trace?.({ at: now(), begin: name, window })
     return this.#current
   }
 
@@ -98,6 +117,16 @@ export class DrillRecorder {
       if (slot.row.examples.length < MAX_EXAMPLES)
         slot.row.examples.push(`${windowName(slot)}: ${outcome} ${route} (${Math.round(ms)} ms): ${detail}`)
     }
+    // Recorded as soon as the answer is checked: its start is now minus its latency.
+    this.#trace?.({
+      at: now() - ms,
+      ms,
+      row: slot.row.name,
+      window: windowName(slot),
+      route,
+      outcome,
+      detail,
+    })
   }
 
   /** Every row with at least one request, in order. */

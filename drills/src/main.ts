@@ -1,5 +1,6 @@
 // The fault drills: `npm run drills -- --help`.
 import { execFileSync } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseDrillOptions, USAGE } from './drill-options.js'
 import { latencyTargets, type Row, rowPassed } from './drill-recorder.js'
@@ -37,10 +38,13 @@ console.log(
   ].join('\n'),
 )
 
+const traceFile = options.trace === undefined ? undefined : createWriteStream(options.trace)
 let failed = false
 for (const plan of options.plans) {
   const started = Date.now()
-  const result = await runDrill(plan, (line) => console.error(`  ${line}`))
+  const trace =
+    traceFile && ((event: object) => traceFile.write(`${JSON.stringify({ app: plan.app, ...event })}\n`))
+  const result = await runDrill(plan, (line) => console.error(`  ${line}`), trace)
   const passed =
     result.error === undefined && result.rows.every((row) => rowPassed(row, options.judgeLatency))
   failed ||= !passed
@@ -57,6 +61,7 @@ for (const plan of options.plans) {
   if (result.error !== undefined) console.log(`\nDrill stopped by an error:\n${result.error}`)
 }
 console.log(`\nFault drills ${failed ? 'FAILED' : 'passed'}`)
+if (traceFile !== undefined) await new Promise((resolve) => traceFile.end(resolve))
 process.exit(failed ? 1 : 0)
 
 function redisVersion(): string {

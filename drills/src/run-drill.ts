@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppInstances, type AppName } from './app-instances.js'
 import { DrillLoad, type LoadOptions } from './drill-load.js'
-import { DrillRecorder, latencyTargets, type Row } from './drill-recorder.js'
+import { DrillRecorder, latencyTargets, type Row, type TraceEvent } from './drill-recorder.js'
 import { DrillRedis } from './drill-redis.js'
 import { FAULTS, type FaultId } from './faults.js'
 import { HttpClient } from './http-client.js'
@@ -50,10 +50,14 @@ export interface DrillResult {
  * Runs one drill: a private Redis, `plan.instances` instances of the app on it, the steady load,
  * then each fault in turn (its window, then a recovery window), then a read-back of every item
  * from every instance once the load has stopped. Everything it started is stopped, whatever
- * happens.
+ * happens. `trace` receives every request (see {@link DrillRecorder}).
  */
-export async function runDrill(plan: DrillPlan, log: (line: string) => void): Promise<DrillResult> {
-  const recorder = new DrillRecorder(latencyTargets(plan.budgetMs, plan.slackMs))
+export async function runDrill(
+  plan: DrillPlan,
+  log: (line: string) => void,
+  trace?: (event: TraceEvent) => void,
+): Promise<DrillResult> {
+  const recorder = new DrillRecorder(latencyTargets(plan.budgetMs, plan.slackMs), trace)
   const result: DrillResult = { app: plan.app, rows: [], loopDelay: { p99: 0, max: 0 } }
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()
