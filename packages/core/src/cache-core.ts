@@ -8,6 +8,7 @@ import { CacheError, errors } from './errors.js'
 import { CacheEmitter, type TierName } from './events.js'
 import { SingleFlight } from './flight/single-flight.js'
 import { invalidationTarget } from './invalidation-target.js'
+import { type OptionFlags, optionKeys } from './known-options.js'
 import { assertJitter, type ResolvedCacheOptions } from './options.js'
 import { StatsCounters } from './stats.js'
 import { canBus, canConnect, canLease, type LeaseCapableStore } from './stores/store.js'
@@ -26,6 +27,17 @@ export interface WriteOptions {
   /** TTL jitter fraction for this entry. @default the cache's `ttlJitter` */
   ttlJitter?: number
 }
+
+/** Every key of {@link WriteOptions}, checked both ways by the compiler (see {@link OptionFlags}). */
+export const WRITE_FLAGS = {
+  ttl: true,
+  tags: true,
+  grace: true,
+  ttlJitter: true,
+} as const satisfies OptionFlags<WriteOptions>
+
+/** The keys of `set` options. */
+export const WRITE_OPTIONS = optionKeys<WriteOptions>(WRITE_FLAGS)
 
 /**
  * State shared by a root cache and all its namespaces: tiers, flights, counters, listeners.

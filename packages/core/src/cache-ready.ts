@@ -1,6 +1,7 @@
 import type { CacheCore } from './cache-core.js'
 import { type Duration, parseDuration } from './duration.js'
 import { CacheError, errors, isCacheError } from './errors.js'
+import { assertKnownOptions, optionKeys } from './known-options.js'
 import { canConnect } from './stores/store.js'
 import { waitConnected } from './stores/wait-connected.js'
 
@@ -13,6 +14,8 @@ export interface ReadyOptions {
   timeout?: Duration
 }
 
+const READY_OPTIONS = optionKeys<ReadyOptions>({ timeout: true })
+
 /**
  * Resolves once every tier can serve: the memory tier at once, a store that connects (Redis) once
  * connected, and the invalidation bus once subscribed. Rejects after `timeout` with a
@@ -20,6 +23,7 @@ export interface ReadyOptions {
  */
 export async function waitReady(core: CacheCore, options: ReadyOptions = {}): Promise<void> {
   core.assertOpen()
+  assertKnownOptions(options, READY_OPTIONS, 'ready options')
   const timeout = parseDuration(options.timeout ?? '5s', 'timeout')
   if (!Number.isFinite(timeout)) {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'ready: timeout must be a finite duration')

@@ -1,5 +1,5 @@
 import { type CacheInspection, clearMatching, inspectCache } from './cache-admin.js'
-import type { CacheCore, WriteOptions } from './cache-core.js'
+import { type CacheCore, WRITE_FLAGS, WRITE_OPTIONS, type WriteOptions } from './cache-core.js'
 import { type CacheHealth, cacheHealth } from './cache-health.js'
 import { readMany, writeMany } from './cache-many.js'
 import { type ReadyOptions, waitReady } from './cache-ready.js'
@@ -8,6 +8,7 @@ import { CacheError, errors } from './errors.js'
 import type { CacheEventName, CacheListener } from './events.js'
 import { type GetOrSetOptions, getOrSetSlow, type Loader } from './get-or-set.js'
 import { hashKey } from './keys/index.js'
+import { assertKnownOptions, optionKeys } from './known-options.js'
 import { assertNamespace } from './options.js'
 import type { CacheStats } from './stats.js'
 import type { LruNode } from './stores/lru-map.js'
@@ -24,6 +25,16 @@ export interface SetManyItem<T = unknown> extends WriteOptions {
   /** The value. */
   value: T
 }
+
+const SET_MANY_ITEM = optionKeys<SetManyItem>({ ...WRITE_FLAGS, key: true, value: true })
+
+/** Options of `prewarm`. */
+export interface PrewarmBatchOptions {
+  /** Entries written per `setMany` call (one L2 round trip each). @default 500 */
+  batchSize?: number
+}
+
+const PREWARM_OPTIONS = optionKeys<PrewarmBatchOptions>({ batchSize: true })
 
 /**
  * The cache. Reads go L1 (memory) → L2 (store) → loader; writes and invalidations go through
@@ -152,6 +163,8 @@ export class Cache {
   async set<T>(key: CacheKey, value: T, options?: WriteOptions): Promise<void> {
     const core = this.#core
     core.assertOpen()
+    // Only when options are given: `set(key, value)` pays nothing.
+    if (options !== undefined) assertKnownOptions(options, WRITE_OPTIONS, 'set options')
     const full = this.fullKey(key)
     const entry = core.makeEntry(value, options)
     const bytes = core.encode(entry)
@@ -173,6 +186,7 @@ export class Cache {
     const core = this.#core
     core.assertOpen()
     const prepared = items.map((item) => {
+      assertKnownOptions(item, SET_MANY_ITEM, 'setMany item')
       const entry = core.makeEntry(item.value, item)
       return { key: this.fullKey(item.key), entry, bytes: core.encode(entry) }
     })
@@ -227,9 +241,11 @@ export class Cache {
    */
   async prewarm<T = unknown>(
     entries: Iterable<SetManyItem<T>> | AsyncIterable<SetManyItem<T>>,
-    { batchSize = 500 }: { batchSize?: number } = {},
+    options: PrewarmBatchOptions = {},
   ): Promise<number> {
     this.#core.assertOpen()
+    assertKnownOptions(options, PREWARM_OPTIONS, 'prewarm options')
+    const batchSize = options.batchSize ?? 500
     let batch: SetManyItem<T>[] = []
     let written = 0
     for await (const item of entries as AsyncIterable<SetManyItem<T>>) {

@@ -1,9 +1,10 @@
-import type { CacheCore, WriteOptions } from './cache-core.js'
+import { type CacheCore, WRITE_FLAGS, type WriteOptions } from './cache-core.js'
 import { type Duration, parseDuration } from './duration.js'
 import type { CacheEntry } from './entry/entry.js'
 import { isCacheError } from './errors.js'
 import { beginLoad, holdLease, type LoadTicket, releaseLease } from './flight/lease.js'
 import type { Flight } from './flight/single-flight.js'
+import { assertKnownOptions, type OptionFlags, optionKeys } from './known-options.js'
 import { storeLoaded } from './store-loaded.js'
 import { Budget } from './tiers/budget.js'
 
@@ -25,6 +26,15 @@ export interface GetOrSetOptions extends WriteOptions {
   /** Soft timeout: past it a stale value is returned while the loader finishes. @default the cache's `timeout` */
   timeout?: Duration
 }
+
+/** Every key of {@link GetOrSetOptions}, checked both ways by the compiler (see {@link OptionFlags}). */
+export const GET_OR_SET_FLAGS = {
+  ...WRITE_FLAGS,
+  staleWhileRevalidate: true,
+  timeout: true,
+} as const satisfies OptionFlags<GetOrSetOptions>
+
+const GET_OR_SET_OPTIONS = optionKeys<GetOrSetOptions>(GET_OR_SET_FLAGS)
 
 /**
  * The slow path of `getOrSet`, after an L1 miss: L2, then one single flight per key. `l1Stale`
@@ -100,6 +110,8 @@ function startLoad<T>(
   budget: Budget,
 ): Flight<T> {
   // Options are validated before the loader runs, so bad options fail fast and cost no load.
+  // Here, on a miss, hits never pay for it.
+  if (opts !== undefined) assertKnownOptions(opts, GET_OR_SET_OPTIONS, 'getOrSet options')
   core.makeEntry(undefined, opts)
   const tags = opts?.tags ?? []
   return core.flights.start<T>(key, tags, async (flight) => {

@@ -1,7 +1,7 @@
 /** Version of `@cache/core`. */
 export const CORE_VERSION = '0.1.0'
 
-export { Cache, type CacheKey, type SetManyItem } from './cache.js'
+export { Cache, type CacheKey, type PrewarmBatchOptions, type SetManyItem } from './cache.js'
 export type { CacheInspection } from './cache-admin.js'
 export type { WriteOptions } from './cache-core.js'
 export type { CacheHealth, RemoteHealth } from './cache-health.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isCacheError } from './errors.js'
-import { assertKnownOptions } from './known-options.js'
+import { assertKnownOptions, optionKeys } from './known-options.js'
 
 function messageOf(fn: () => void): string {
   try {
@@ -40,5 +40,26 @@ describe('assertKnownOptions', () => {
     const message = messageOf(() => assertKnownOptions({ maxSize: 1 }, known, 'memory'))
     expect(message).not.toMatch(/did you mean/)
     expect(message).toMatch(/Known options: ttl, grace, maxEntries, maxBytes, namespace/)
+  })
+})
+
+describe('optionKeys', () => {
+  interface Options {
+    ttl?: number
+    grace?: number
+    store: object
+  }
+
+  it('lists every key of the interface', () => {
+    expect(optionKeys<Options>({ ttl: true, grace: true, store: true })).toEqual(['ttl', 'grace', 'store'])
+  })
+
+  // These lines are checked by `tsc` (the typecheck task): each must fail to compile, or the
+  // unused @ts-expect-error fails it instead. A list cannot drift from its interface.
+  it('does not compile when a key is missing or extra', () => {
+    // @ts-expect-error 'store' is missing
+    expect(() => optionKeys<Options>({ ttl: true, grace: true })).not.toThrow()
+    // @ts-expect-error 'tll' is not a key of Options
+    expect(() => optionKeys<Options>({ ttl: true, grace: true, store: true, tll: true })).not.toThrow()
   })
 })

@@ -55,3 +55,21 @@ function distance(a: string, b: string): number {
   }
   return rows[a.length]![b.length]!
 }
+
+/**
+ * Every key of the options interface `T`, each set to `true`. Written as an object literal, the
+ * compiler checks it both ways: a key of `T` left out, or a key `T` does not have, fails to
+ * compile. An extended interface spreads its base's flags: `{ ...WRITE_FLAGS, timeout: true }`.
+ */
+export type OptionFlags<T extends object> = { readonly [K in keyof Required<T>]: true }
+
+/**
+ * The keys of the options interface `T`, as the list {@link assertKnownOptions} takes, from its
+ * {@link OptionFlags}: the list cannot drift from the interface as options are added.
+ *
+ * @example
+ * const MEMORY_OPTIONS = optionKeys<MemoryOptions>({ maxEntries: true, maxBytes: true, maxEntryBytes: true, maxTtl: true })
+ */
+export function optionKeys<T extends object>(flags: OptionFlags<T>): readonly string[] {
+  return Object.freeze(Object.keys(flags))
+}

@@ -54,6 +54,7 @@ export {
   type SnapshotLine,
 } from './ops/snapshot-format.js'
 export {
+  type ExportSnapshotOptions,
   type ExportSnapshotResult,
   exportSnapshot,
   type ImportSnapshotOptions,

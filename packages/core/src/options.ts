@@ -1,5 +1,6 @@
 import { type ByteSize, type Duration, parseBytes, parseDuration, parseOptionalDuration } from './duration.js'
 import { CacheError, errors } from './errors.js'
+import { assertKnownOptions, optionKeys } from './known-options.js'
 import { type CacheLogger, resolveLogger } from './logger.js'
 import {
   type MemoryOptions,
@@ -64,14 +65,7 @@ export interface CacheOptions {
    * Cross-process stampede lease (stores that support it, e.g. `RedisStore`): one process loads
    * a cold key while the others wait for its value. `false` disables it.
    */
-  lease?:
-    | {
-        /** How long a lease lives: a crashed leader is replaced after this. @default '10s' */
-        ttl?: Duration
-        /** How long a waiter waits for the leader before running the loader itself. @default '10s' */
-        wait?: Duration
-      }
-    | false
+  lease?: LeaseOptions | false
   /**
    * Where the cache reports a store outage (one `warn` per outage, with its cause and the store's
    * address without password) and its end (one `info` line). Any object with `warn(message)` and
@@ -79,32 +73,68 @@ export interface CacheOptions {
    * @default console (console.warn and console.info)
    */
   logger?: CacheLogger | false
-  /** Fault handling around the L2 store. */
-  remote?: {
-    /** Deadline of every L2 call. @default 250 */
-    timeout?: Duration
-    /**
-     * How long a call made before the store's first connection (right after `createCache`) waits
-     * for it, before its own `timeout` starts. A first attempt that fails ends the wait at once.
-     * After the first connection, calls while disconnected fail fast. `0` does not wait.
-     * @default '1s'
-     */
-    connectTimeout?: Duration
-    /** Consecutive L2 failures that open the circuit breaker. @default 5 */
-    breakerThreshold?: number
-    /** How long the breaker stays open before a probe. @default '2s' */
-    breakerResetAfter?: Duration
-    /**
-     * Most invalidations (keys + tags + namespace prefixes) kept while the store cannot be
-     * reached; they are replayed in order when it answers again, and their keys and tags are not
-     * read from it until then. Past this bound they are replaced by one clear of the whole
-     * namespace (an `ERR_CACHE_OUTBOX_OVERFLOW` error event), and no L2 value of the namespace
-     * is served until that clear has reached the store.
-     * @default 10_000
-     */
-    outboxSize?: number
-  }
+  /** Fault handling around the L2 store. @default {} */
+  remote?: RemoteOptions
 }
+
+/** The `lease` option of {@link CacheOptions}: the cross-process stampede lease. */
+export interface LeaseOptions {
+  /** How long a lease lives: a crashed leader is replaced after this. @default '10s' */
+  ttl?: Duration
+  /** How long a waiter waits for the leader before running the loader itself. @default '10s' */
+  wait?: Duration
+}
+
+/** The `remote` option of {@link CacheOptions}: fault handling around the L2 store. */
+export interface RemoteOptions {
+  /** Deadline of every L2 call. @default 250 */
+  timeout?: Duration
+  /**
+   * How long a call made before the store's first connection (right after `createCache`) waits
+   * for it, before its own `timeout` starts. A first attempt that fails ends the wait at once.
+   * After the first connection, calls while disconnected fail fast. `0` does not wait.
+   * @default '1s'
+   */
+  connectTimeout?: Duration
+  /** Consecutive L2 failures that open the circuit breaker. @default 5 */
+  breakerThreshold?: number
+  /** How long the breaker stays open before a probe. @default '2s' */
+  breakerResetAfter?: Duration
+  /**
+   * Most invalidations (keys + tags + namespace prefixes) kept while the store cannot be
+   * reached; they are replayed in order when it answers again, and their keys and tags are not
+   * read from it until then. Past this bound they are replaced by one clear of the whole
+   * namespace (an `ERR_CACHE_OUTBOX_OVERFLOW` error event), and no L2 value of the namespace
+   * is served until that clear has reached the store.
+   * @default 10_000
+   */
+  outboxSize?: number
+}
+
+// The compiler keeps each list equal to its interface's keys (see optionKeys).
+const CACHE_OPTIONS = optionKeys<CacheOptions>({
+  namespace: true,
+  ttl: true,
+  ttlJitter: true,
+  grace: true,
+  staleWhileRevalidate: true,
+  timeout: true,
+  memory: true,
+  store: true,
+  compressThreshold: true,
+  bus: true,
+  lease: true,
+  logger: true,
+  remote: true,
+})
+const LEASE_OPTIONS = optionKeys<LeaseOptions>({ ttl: true, wait: true })
+const REMOTE_OPTIONS = optionKeys<RemoteOptions>({
+  timeout: true,
+  connectTimeout: true,
+  breakerThreshold: true,
+  breakerResetAfter: true,
+  outboxSize: true,
+})
 
 /** {@link CacheOptions} validated and resolved. */
 export interface ResolvedCacheOptions {
@@ -152,6 +182,9 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
   if (options === null || typeof options !== 'object') {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'createCache expects an options object')
   }
+  assertKnownOptions(options, CACHE_OPTIONS, 'createCache options')
+  const lease = options.lease === false ? false : nested(options.lease, 'lease', LEASE_OPTIONS, ' or false')
+  const remote = nested(options.remote, 'remote', REMOTE_OPTIONS) ?? {}
   const namespace = options.namespace ?? 'cache'
   assertNamespace(namespace)
   const ttlJitter = options.ttlJitter ?? 0
@@ -168,22 +201,22 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
       )
     }
   }
-  const threshold = options.remote?.breakerThreshold ?? 5
+  const threshold = remote.breakerThreshold ?? 5
   if (!Number.isInteger(threshold) || threshold < 1) {
     throw new CacheError(
       errors.ERR_CACHE_INVALID_OPTION,
       `remote.breakerThreshold must be a positive integer`,
     )
   }
-  const outboxSize = options.remote?.outboxSize ?? 10_000
+  const outboxSize = remote.outboxSize ?? 10_000
   if (!Number.isInteger(outboxSize) || outboxSize < 2) {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'remote.outboxSize must be an integer >= 2')
   }
-  const remoteTimeout = parseDuration(options.remote?.timeout ?? 250, 'remote.timeout')
+  const remoteTimeout = parseDuration(remote.timeout ?? 250, 'remote.timeout')
   if (!Number.isFinite(remoteTimeout) || remoteTimeout <= 0) {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'remote.timeout must be a finite positive duration')
   }
-  const connectTimeout = parseDuration(options.remote?.connectTimeout ?? '1s', 'remote.connectTimeout')
+  const connectTimeout = parseDuration(remote.connectTimeout ?? '1s', 'remote.connectTimeout')
   if (!Number.isFinite(connectTimeout)) {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'remote.connectTimeout must be a finite duration')
   }
@@ -194,7 +227,7 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
     grace: options.grace === false || options.grace === undefined ? 0 : parseDuration(options.grace, 'grace'),
     staleWhileRevalidate: options.staleWhileRevalidate ?? false,
     timeout: parseOptionalDuration(options.timeout, 'timeout'),
-    memory: options.memory === false ? undefined : resolveMemoryOptions(options.memory ?? {}),
+    memory: options.memory === false ? undefined : resolveMemoryOptions(options.memory ?? {}, 'memory'),
     store,
     compressThreshold:
       options.compressThreshold === undefined || options.compressThreshold === false
@@ -204,19 +237,40 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
     bus: options.bus ?? true,
     logger: resolveLogger(options.logger),
     lease:
-      options.lease === false
+      lease === false
         ? undefined
         : {
-            ttl: parseDuration(options.lease?.ttl ?? '10s', 'lease.ttl'),
-            wait: parseDuration(options.lease?.wait ?? '10s', 'lease.wait'),
+            ttl: parseDuration(lease?.ttl ?? '10s', 'lease.ttl'),
+            wait: parseDuration(lease?.wait ?? '10s', 'lease.wait'),
           },
     remote: {
       timeout: remoteTimeout,
       connectTimeout,
       breaker: {
         threshold,
-        resetAfter: parseDuration(options.remote?.breakerResetAfter ?? '2s', 'remote.breakerResetAfter'),
+        resetAfter: parseDuration(remote.breakerResetAfter ?? '2s', 'remote.breakerResetAfter'),
       },
     },
   }
+}
+
+/**
+ * A nested options object of {@link CacheOptions}: `undefined` or an object with known keys.
+ * `true`, a number or an array is refused rather than read as "the defaults".
+ */
+function nested<T extends object>(
+  value: T | undefined,
+  name: string,
+  known: readonly string[],
+  orElse = '',
+): T | undefined {
+  if (value === undefined) return value
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      `${name} must be an object${orElse}, got ${JSON.stringify(value)}`,
+    )
+  }
+  assertKnownOptions(value, known, `${name} options`)
+  return value
 }

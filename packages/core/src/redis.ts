@@ -3,7 +3,7 @@
  * this entry point, never by `@cache/core` itself.
  */
 export { RedisBus } from './bus/redis-bus.js'
-export type { RedisConnectionOptions } from './stores/redis/redis-connection.js'
+export type { RedisClusterOptions, RedisConnectionOptions } from './stores/redis/redis-connection.js'
 export type { RedisServerInfo } from './stores/redis/redis-info.js'
 export { boundedKey, MAX_RAW_KEY_BYTES } from './stores/redis/redis-keys.js'
 export { RedisStore, type RedisStoreOptions } from './stores/redis/redis-store.js'

@@ -1,7 +1,8 @@
 import type { Cache } from './cache.js'
 import { CacheError, errors } from './errors.js'
-import type { GetOrSetOptions } from './get-or-set.js'
+import { GET_OR_SET_FLAGS, type GetOrSetOptions } from './get-or-set.js'
 import { hashKey } from './keys/index.js'
+import { assertKnownOptions, optionKeys } from './known-options.js'
 
 /** Options of `wrap`. */
 export interface WrapOptions<A extends unknown[]> extends GetOrSetOptions {
@@ -10,6 +11,8 @@ export interface WrapOptions<A extends unknown[]> extends GetOrSetOptions {
   /** Derives the key from the arguments; hashed canonically. @default (...args) => args */
   key?: (...args: A) => unknown
 }
+
+const WRAP_OPTIONS = optionKeys<WrapOptions<unknown[]>>({ ...GET_OR_SET_FLAGS, name: true, key: true })
 
 /**
  * `cache.wrap(fn)`: memoizes `fn` in the namespace `wrap/<name>` of `cache`, keyed by the
@@ -22,6 +25,7 @@ export function wrapFunction<A extends unknown[], R>(
 ): (...args: A) => Promise<R> {
   if (typeof fn !== 'function')
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'wrap expects a function')
+  assertKnownOptions(options, WRAP_OPTIONS, 'wrap options')
   const name = options.name ?? fn.name
   if (!name) {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'wrap needs options.name for an anonymous function')

@@ -1,9 +1,10 @@
 import type { Cache } from '../cache.js'
 import { createCache } from '../create-cache.js'
 import { CacheError, errors } from '../errors.js'
+import { optionKeys } from '../known-options.js'
 import type { CacheOptions } from '../options.js'
 import { createHttpCache, type HttpCache } from './http-cache.js'
-import { ROUTE_OPTION_KEYS, type RouteCacheOptions } from './route-options.js'
+import { ROUTE_OPTION_FLAGS, type RouteCacheOptions } from './route-options.js'
 
 /** The lifecycle options every adapter takes besides its cache and its route defaults. */
 export interface CacheLifecycleOptions {
@@ -40,13 +41,13 @@ export interface AdapterCacheOptions<R = unknown> extends CacheLifecycleOptions,
 }
 
 /** Every option key an adapter shares with the others: route defaults, `cache`, `namespace`, lifecycle. */
-export const ADAPTER_OPTION_KEYS: readonly string[] = [
-  ...ROUTE_OPTION_KEYS,
-  'cache',
-  'namespace',
-  'closeCache',
-  'requireReady',
-]
+export const ADAPTER_OPTION_KEYS = optionKeys<AdapterCacheOptions>({
+  ...ROUTE_OPTION_FLAGS,
+  cache: true,
+  namespace: true,
+  closeCache: true,
+  requireReady: true,
+})
 
 /**
  * An adapter's caches and their lifecycle: awaited at boot (`ready`), closed with the app

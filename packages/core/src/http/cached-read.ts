@@ -1,3 +1,4 @@
+import type { WriteOptions } from '../cache-core.js'
 import { DONE, sendOwn, sendShared } from './decisions.js'
 import { captureMode, passthrough, type ReadContext, serve } from './read-context.js'
 import { variantKey, varyValues } from './request-key.js'
@@ -138,7 +139,7 @@ async function load<R>(
       const vary = verdict.vary
       if (index === undefined && vary.length === 0) return (own.stored = stored)
       if (index === undefined) {
-        await ctx.ns.set(variantKey(key, vary, ctx.req.headers), stored, ctx.opts)
+        await ctx.ns.set(variantKey(key, vary, ctx.req.headers), stored, writeOptions(ctx))
         own.stored = stored
         return { kind: 'vary', vary }
       }
@@ -179,11 +180,12 @@ export async function refreshRead<R>(ctx: ReadContext<R>): Promise<HttpDecision>
   const verdict = assessResponse(produced, ctx.route)
   if (!verdict.storable) return sendOwn(produced, 'MISS', undefined)
   const stored = toStoredResponse(produced, verdict, ctx.route.ttl, Date.now())
+  const write = writeOptions(ctx)
   if (verdict.vary.length === 0) {
-    await ctx.ns.set(ctx.primary, stored, ctx.opts)
+    await ctx.ns.set(ctx.primary, stored, write)
   } else {
-    await ctx.ns.set(variantKey(ctx.primary, verdict.vary, ctx.req.headers), stored, ctx.opts)
-    await ctx.ns.set(ctx.primary, { kind: 'vary', vary: verdict.vary } satisfies VariantIndex, ctx.opts)
+    await ctx.ns.set(variantKey(ctx.primary, verdict.vary, ctx.req.headers), stored, write)
+    await ctx.ns.set(ctx.primary, { kind: 'vary', vary: verdict.vary } satisfies VariantIndex, write)
   }
   return sendOwn(produced, 'MISS', stored)
 }
@@ -209,4 +211,10 @@ export async function lookupOnly<R>(
   }
   if (isStoredResponse(value) && (!publicOnly || value.public)) return serve(ctx, value, 'HIT')
   return passthrough(ctx.produce, miss)
+}
+
+/** The route's `set` options: `set` refuses getOrSet's `staleWhileRevalidate` and `timeout`. */
+function writeOptions<R>(ctx: ReadContext<R>): WriteOptions {
+  const { staleWhileRevalidate: _swr, timeout: _timeout, ...write } = ctx.opts
+  return write
 }

@@ -7,6 +7,9 @@ describe('resolveRouteOptions', () => {
       /Unknown option "tll".*did you mean "ttl"/,
     )
     expect(() => resolveRouteOptions({}, { methds: ['GET'] } as never)).toThrow(/did you mean "methods"/)
+    expect(() => resolveRouteOptions({ varyBy: { header: ['accept'] } } as never)).toThrow(
+      /Unknown option "header" in varyBy: did you mean "headers"/,
+    )
   })
 
   it('refuses a bad option with ERR_CACHE_INVALID_OPTION', () => {

@@ -1,6 +1,6 @@
 import { type ByteSize, type Duration, parseBytes, parseDuration } from '../duration.js'
 import { CacheError, errors, isCacheError } from '../errors.js'
-import { assertKnownOptions } from '../known-options.js'
+import { assertKnownOptions, type OptionFlags, optionKeys } from '../known-options.js'
 
 /** What the key of a route varies on besides method, protocol, host, path and query. */
 export interface VaryBy<R = unknown> {
@@ -124,20 +124,24 @@ export interface ResolvedRoute<R = unknown> {
   readonly invalidateTags: ((req: R) => readonly string[]) | undefined
 }
 
+/** Every key of {@link RouteCacheOptions}, checked both ways by the compiler (see `OptionFlags`). */
+export const ROUTE_OPTION_FLAGS = {
+  ttl: true,
+  grace: true,
+  methods: true,
+  statuses: true,
+  varyBy: true,
+  tags: true,
+  key: true,
+  honorRequestCacheControl: true,
+  maxEntryBytes: true,
+  invalidateOnMutation: true,
+  invalidateTags: true,
+} as const satisfies OptionFlags<RouteCacheOptions>
+
 /** Every key of {@link RouteCacheOptions}, for adapters checking their options for unknown keys. */
-export const ROUTE_OPTION_KEYS: readonly string[] = [
-  'ttl',
-  'grace',
-  'methods',
-  'statuses',
-  'varyBy',
-  'tags',
-  'key',
-  'honorRequestCacheControl',
-  'maxEntryBytes',
-  'invalidateOnMutation',
-  'invalidateTags',
-]
+export const ROUTE_OPTION_KEYS = optionKeys<RouteCacheOptions>(ROUTE_OPTION_FLAGS)
+const VARY_BY = optionKeys<VaryBy>({ headers: true, cookies: true, user: true })
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 function invalid(message: string, cause?: unknown): CacheError {
@@ -213,6 +217,7 @@ export function resolveRouteOptions<R = unknown>(
 
   const varyBy = o.varyBy ?? {}
   if (typeof varyBy !== 'object' || varyBy === null) throw invalid('varyBy must be an object')
+  assertKnownOptions(varyBy, VARY_BY, 'varyBy')
   const varyHeaders = list(varyBy.headers ?? [], 'varyBy.headers', isHeaderName, 'header names').map((h) =>
     h.toLowerCase(),
   )

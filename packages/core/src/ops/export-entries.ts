@@ -1,4 +1,5 @@
 import { decodeEntry } from '../entry/index.js'
+import { assertKnownOptions, type OptionFlags, optionKeys } from '../known-options.js'
 import { type EntryTarget, toEndpoint } from './entry-endpoint.js'
 import type { ExportedEntry, SkipEvent } from './exported-entry.js'
 
@@ -27,10 +28,27 @@ export interface ExportOptions {
  * @example
  * for await (const e of exportEntries(redisStore, { namespace: 'app' })) console.log(e.key, e.ttlRemaining, e.tags)
  */
-export async function* exportEntries(
+export function exportEntries(
   source: EntryTarget,
   options: ExportOptions = {},
 ): AsyncGenerator<ExportedEntry> {
+  // At the call, not at the first `next()`: bad options fail where they are written.
+  assertKnownOptions(options, EXPORT_OPTIONS, 'exportEntries options')
+  return exportAll(source, options)
+}
+
+/** Every key of {@link ExportOptions}, checked both ways by the compiler. */
+export const EXPORT_FLAGS = {
+  namespace: true,
+  decode: true,
+  batchSize: true,
+  onSkip: true,
+  signal: true,
+} as const satisfies OptionFlags<ExportOptions>
+
+const EXPORT_OPTIONS = optionKeys<ExportOptions>(EXPORT_FLAGS)
+
+async function* exportAll(source: EntryTarget, options: ExportOptions): AsyncGenerator<ExportedEntry> {
   const from = toEndpoint(source, options.namespace, 'exportEntries')
   const batches = from.scan({
     batchSize: options.batchSize ?? 500,

@@ -1,4 +1,5 @@
 import { CacheError, errors, isCacheError } from '../errors.js'
+import { assertKnownOptions, type OptionFlags, optionKeys } from '../known-options.js'
 import { copyBatch } from './copy-batch.js'
 import { type EntryTarget, toEndpoint } from './entry-endpoint.js'
 import {
@@ -9,7 +10,7 @@ import {
   type SkipEvent,
   totalSkipped,
 } from './exported-entry.js'
-import { type VersionOptions, versionCheck } from './version-filter.js'
+import { VERSION_FLAGS, type VersionOptions, versionCheck } from './version-filter.js'
 
 /** What {@link importEntries} takes: at least a key and the envelope bytes (the bytes are authoritative). */
 export type ImportableEntry = Pick<ExportedEntry, 'key' | 'bytes'> & Partial<ExportedEntry>
@@ -42,6 +43,20 @@ export interface ImportOptions extends VersionOptions {
   signal?: AbortSignal
 }
 
+/** Every key of {@link ImportOptions}, checked both ways by the compiler. */
+export const IMPORT_FLAGS = {
+  ...VERSION_FLAGS,
+  overwrite: true,
+  namespace: true,
+  dryRun: true,
+  batchSize: true,
+  onSkip: true,
+  onProgress: true,
+  signal: true,
+} as const satisfies OptionFlags<ImportOptions>
+
+const IMPORT_OPTIONS = optionKeys<ImportOptions>(IMPORT_FLAGS)
+
 /** Outcome of {@link importEntries}. */
 export interface ImportResult {
   /** Entries read. */
@@ -69,6 +84,7 @@ export async function importEntries(
   entries: Iterable<ImportableEntry> | AsyncIterable<ImportableEntry>,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
+  assertKnownOptions(options, IMPORT_OPTIONS, 'importEntries options')
   const to = toEndpoint(target, options.namespace, 'importEntries')
   const result: ImportResult = { processed: 0, imported: 0, skipped: 0, skippedBy: emptySkipCounts() }
   const rules = {

@@ -1,6 +1,13 @@
 import type { Cache, CacheKey } from '../cache.js'
-import type { GetOrSetOptions } from '../get-or-set.js'
-import { type RunFailure, type RunOptions, type RunProgress, runConcurrent } from './run-concurrent.js'
+import { GET_OR_SET_FLAGS, type GetOrSetOptions } from '../get-or-set.js'
+import { assertKnownOptions, optionKeys } from '../known-options.js'
+import {
+  RUN_FLAGS,
+  type RunFailure,
+  type RunOptions,
+  type RunProgress,
+  runConcurrent,
+} from './run-concurrent.js'
 
 /** Progress of {@link prewarm}, reported after every input. */
 export interface PrewarmProgress extends RunProgress {
@@ -17,6 +24,13 @@ export interface PrewarmOptions<I> extends Omit<RunOptions, 'onProgress'>, GetOr
   /** Called after every input. @default undefined */
   onProgress?: (progress: PrewarmProgress) => void
 }
+
+const PREWARM_OPTIONS = optionKeys<PrewarmOptions<unknown>>({
+  ...RUN_FLAGS,
+  ...GET_OR_SET_FLAGS,
+  key: true,
+  onProgress: true,
+})
 
 /** Outcome of {@link prewarm}. */
 export interface PrewarmResult<I> {
@@ -52,6 +66,7 @@ export async function prewarm<I, T>(
   loader: (input: I) => T | Promise<T>,
   options: PrewarmOptions<I> = {},
 ): Promise<PrewarmResult<I>> {
+  assertKnownOptions(options, PREWARM_OPTIONS, 'prewarm options')
   const { key, onProgress, concurrency, total, signal, maxFailures, ...getOrSet } = options
   const keyOf = key ?? ((input: I) => input as CacheKey)
   const counts = { loaded: 0, cached: 0 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import type { Cache } from '../cache.js'
 import { CacheError, errors } from '../errors.js'
+import { assertKnownOptions, optionKeys } from '../known-options.js'
 import type { CacheStats } from '../stats.js'
 import type { CacheStore } from '../stores/store.js'
 import { isRedisStore, type RedisLikeStore, scanRedisKeys } from './redis-scan.js'
@@ -15,6 +16,8 @@ export interface PublishStatsOptions {
   /** Name of this process in the published key. @default `${hostname()}:${process.pid}` */
   instance?: string
 }
+
+const PUBLISH_STATS_OPTIONS = optionKeys<PublishStatsOptions>({ interval: true, instance: true })
 
 /** Counters one process published, as {@link readPublishedStats} returns them. */
 export interface PublishedStats {
@@ -37,6 +40,7 @@ export function publishStats(cache: Cache, store: CacheStore, options: PublishSt
   if (!isRedisStore(store)) {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'publishStats needs a RedisStore')
   }
+  assertKnownOptions(options, PUBLISH_STATS_OPTIONS, 'publishStats options')
   const interval = options.interval ?? 10_000
   const instance = options.instance ?? `${hostname()}:${process.pid}`
   const root = cache.namespacePath.split('/')[0]!

@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis'
+import { assertKnownOptions, optionKeys } from '../known-options.js'
 import type { CacheStore } from '../stores/store.js'
 
 /** The part of `RedisStore` the ops need; matched by shape so this entry never loads ioredis. */
@@ -32,10 +33,18 @@ export interface ScanRedisOptions {
  * Keys come back without the store's `keyPrefix`, as the store's own methods take them. SCAN
  * may return a key twice while Redis rehashes; callers that count must tolerate it.
  */
-export async function* scanRedisKeys(
+export function scanRedisKeys(
   store: RedisLikeStore,
   options: ScanRedisOptions = {},
 ): AsyncGenerator<string[]> {
+  // At the call, not at the first `next()`: bad options fail where they are written.
+  assertKnownOptions(options, SCAN_REDIS_OPTIONS, 'scanRedisKeys options')
+  return scanAll(store, options)
+}
+
+const SCAN_REDIS_OPTIONS = optionKeys<ScanRedisOptions>({ match: true, count: true, limit: true })
+
+async function* scanAll(store: RedisLikeStore, options: ScanRedisOptions): AsyncGenerator<string[]> {
   const storePrefix = store.redisKey('')
   const match = escapeGlob(storePrefix) + (options.match ?? '*')
   const count = options.count ?? 1000

@@ -1,4 +1,5 @@
 import { CacheError, errors } from '../errors.js'
+import { assertKnownOptions, type OptionFlags, optionKeys } from '../known-options.js'
 
 /** Progress of a {@link runConcurrent} run, reported after every item. */
 export interface RunProgress {
@@ -28,6 +29,17 @@ export interface RunOptions {
   signal?: AbortSignal
 }
 
+/** Every key of {@link RunOptions}, checked both ways by the compiler. */
+export const RUN_FLAGS = {
+  concurrency: true,
+  total: true,
+  onProgress: true,
+  maxFailures: true,
+  signal: true,
+} as const satisfies OptionFlags<RunOptions>
+
+const RUN_OPTIONS = optionKeys<RunOptions>(RUN_FLAGS)
+
 /** One failed item of a {@link runConcurrent} run. */
 export interface RunFailure<I> {
   /** 0-based position of the item in the input. */
@@ -48,6 +60,7 @@ export async function runConcurrent<I>(
   worker: (item: I, index: number) => Promise<unknown>,
   options: RunOptions = {},
 ): Promise<{ done: number; failed: number; failures: RunFailure<I>[]; elapsedMs: number }> {
+  assertKnownOptions(options, RUN_OPTIONS, 'runConcurrent options')
   const concurrency = options.concurrency ?? 8
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new CacheError(

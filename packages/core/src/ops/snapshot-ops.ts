@@ -1,11 +1,21 @@
 import type { Readable, Writable } from 'node:stream'
+import { assertKnownOptions, optionKeys } from '../known-options.js'
 import type { EntryTarget } from './entry-endpoint.js'
-import { type ExportOptions, exportEntries } from './export-entries.js'
+import { EXPORT_FLAGS, type ExportOptions, exportEntries } from './export-entries.js'
 import { emptySkipCounts, type SkipCounts } from './exported-entry.js'
-import { type ImportOptions, type ImportResult, importEntries } from './import-entries.js'
+import { IMPORT_FLAGS, type ImportOptions, type ImportResult, importEntries } from './import-entries.js'
 import { isStore } from './ops-source.js'
 import { type InvalidLine, readSnapshot } from './snapshot-reader.js'
 import { type WriteSnapshotOptions, type WriteSnapshotResult, writeSnapshot } from './snapshot-writer.js'
+
+/** Options of {@link exportSnapshot}: what to export, and how to write the file. */
+export type ExportSnapshotOptions = ExportOptions & Omit<WriteSnapshotOptions, 'namespace'>
+
+const EXPORT_SNAPSHOT_OPTIONS = optionKeys<ExportSnapshotOptions>({
+  ...EXPORT_FLAGS,
+  source: true,
+  onProgress: true,
+})
 
 /** Outcome of {@link exportSnapshot}. */
 export interface ExportSnapshotResult extends WriteSnapshotResult {
@@ -23,11 +33,15 @@ export interface ExportSnapshotResult extends WriteSnapshotResult {
 export async function exportSnapshot(
   source: EntryTarget,
   output: string | Writable,
-  options: ExportOptions & Omit<WriteSnapshotOptions, 'namespace'> = {},
+  options: ExportSnapshotOptions = {},
 ): Promise<ExportSnapshotResult> {
+  assertKnownOptions(options, EXPORT_SNAPSHOT_OPTIONS, 'exportSnapshot options')
   const skippedBy = emptySkipCounts()
   const entries = exportEntries(source, {
-    ...options,
+    namespace: options.namespace,
+    decode: options.decode,
+    batchSize: options.batchSize,
+    signal: options.signal,
     onSkip: (event) => {
       skippedBy[event.reason]++
       options.onSkip?.(event)
@@ -53,6 +67,8 @@ export interface ImportSnapshotOptions extends ImportOptions {
   invalidLines?: 'reject' | 'skip'
 }
 
+const IMPORT_SNAPSHOT_OPTIONS = optionKeys<ImportSnapshotOptions>({ ...IMPORT_FLAGS, invalidLines: true })
+
 /** Outcome of {@link importSnapshot}. */
 export interface ImportSnapshotResult extends ImportResult {
   /** Malformed lines left out (only with `invalidLines: 'skip'`). */
@@ -73,9 +89,11 @@ export async function importSnapshot(
   input: string | Readable,
   options: ImportSnapshotOptions = {},
 ): Promise<ImportSnapshotResult> {
+  assertKnownOptions(options, IMPORT_SNAPSHOT_OPTIONS, 'importSnapshot options')
+  const { invalidLines, ...importOptions } = options
   const invalid = { count: 0, problems: [] as InvalidLine[] }
   const records = readSnapshot(input, {
-    ...(options.invalidLines === 'skip'
+    ...(invalidLines === 'skip'
       ? {
           onInvalidLine: (p: InvalidLine) => {
             invalid.count++
@@ -84,6 +102,6 @@ export async function importSnapshot(
         }
       : {}),
   })
-  const result = await importEntries(target, records, options)
+  const result = await importEntries(target, records, importOptions)
   return { ...result, invalidLines: invalid.count, problems: invalid.problems }
 }

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { CODEC_VERSION, decodeEntry, peekEntryHeader } from '../entry/index.js'
 import { CacheError, errors } from '../errors.js'
+import { assertKnownOptions, optionKeys } from '../known-options.js'
 import { readCodecVersion } from './exported-entry.js'
 import type { ImportableEntry } from './import-entries.js'
 import { headerProblem, parseEntryLine, type SnapshotHeader } from './snapshot-format.js'
@@ -45,9 +46,24 @@ export interface SnapshotRecord extends ImportableEntry {
  * is not a snapshot, or of another layout version, rejects with `ERR_CACHE_DECODE`). Entries of
  * another codec version are passed on: `importEntries` skips and counts them.
  */
-export async function* readSnapshot(
+export function readSnapshot(
   input: string | Readable,
   options: ReadSnapshotOptions = {},
+): AsyncGenerator<SnapshotRecord> {
+  // At the call, not at the first `next()`: bad options fail where they are written.
+  assertKnownOptions(options, READ_SNAPSHOT_OPTIONS, 'readSnapshot options')
+  return readAll(input, options)
+}
+
+const READ_SNAPSHOT_OPTIONS = optionKeys<ReadSnapshotOptions>({
+  onInvalidLine: true,
+  verify: true,
+  onHeader: true,
+})
+
+async function* readAll(
+  input: string | Readable,
+  options: ReadSnapshotOptions,
 ): AsyncGenerator<SnapshotRecord> {
   const label = typeof input === 'string' ? input : 'snapshot'
   const stream = typeof input === 'string' ? createReadStream(input) : input

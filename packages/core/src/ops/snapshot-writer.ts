@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import type { Writable } from 'node:stream'
+import { assertKnownOptions, optionKeys } from '../known-options.js'
 import type { ExportedEntry } from './exported-entry.js'
 import { formatEntryLine, type SnapshotHeader, snapshotHeader } from './snapshot-format.js'
 
@@ -16,6 +17,14 @@ export interface WriteSnapshotOptions {
   /** Stops writing; a file being written is removed. @default undefined */
   signal?: AbortSignal
 }
+
+/** Every key of {@link WriteSnapshotOptions}, kept equal to the interface by the compiler. */
+export const WRITE_SNAPSHOT_OPTIONS = optionKeys<WriteSnapshotOptions>({
+  namespace: true,
+  source: true,
+  onProgress: true,
+  signal: true,
+})
 
 /** Outcome of {@link writeSnapshot}. */
 export interface WriteSnapshotResult {
@@ -36,6 +45,7 @@ export async function writeSnapshot(
   output: string | Writable,
   options: WriteSnapshotOptions = {},
 ): Promise<WriteSnapshotResult> {
+  assertKnownOptions(options, WRITE_SNAPSHOT_OPTIONS, 'writeSnapshot options')
   if (typeof output !== 'string') {
     return writeLines(entries, output, snapshotHeader(options.namespace, options.source), options)
   }

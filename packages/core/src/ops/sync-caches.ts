@@ -1,8 +1,9 @@
 import { CacheError, errors, isCacheError } from '../errors.js'
+import { assertKnownOptions, optionKeys } from '../known-options.js'
 import { copyBatch } from './copy-batch.js'
 import { type EntryEndpoint, type EntryTarget, toEndpoint } from './entry-endpoint.js'
 import { emptySkipCounts, type SkipCounts, type SkipEvent, totalSkipped } from './exported-entry.js'
-import { type VersionOptions, versionCheck } from './version-filter.js'
+import { VERSION_FLAGS, type VersionOptions, versionCheck } from './version-filter.js'
 
 /** Which way {@link syncCaches} copies: `pull` remote → local, `push` local → remote, or both. */
 export type SyncDirection = 'pull' | 'push' | 'both'
@@ -43,6 +44,17 @@ export interface SyncOptions extends VersionOptions {
   signal?: AbortSignal
 }
 
+const SYNC_OPTIONS = optionKeys<SyncOptions>({
+  ...VERSION_FLAGS,
+  direction: true,
+  dryRun: true,
+  namespace: true,
+  batchSize: true,
+  onSkip: true,
+  onProgress: true,
+  signal: true,
+})
+
 /** Outcome of {@link syncCaches}. */
 export interface SyncResult {
   /** Entries copied remote → local (or, in a dry run, that would be). */
@@ -76,6 +88,7 @@ export async function syncCaches(
   remote: EntryTarget,
   options: SyncOptions = {},
 ): Promise<SyncResult> {
+  assertKnownOptions(options, SYNC_OPTIONS, 'syncCaches options')
   const direction = options.direction ?? 'both'
   if (direction !== 'pull' && direction !== 'push' && direction !== 'both') {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, `direction must be 'pull', 'push' or 'both'`)

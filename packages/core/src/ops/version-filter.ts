@@ -1,3 +1,4 @@
+import type { OptionFlags } from '../known-options.js'
 import type { SkipEvent } from './exported-entry.js'
 
 /** Tag prefix that carries an entry's model version by convention: `tags: ['version:3f2a9c']`. */
@@ -28,6 +29,12 @@ export interface VersionOptions {
    */
   versionOf?: VersionOf
 }
+
+/** Every key of {@link VersionOptions}, checked both ways by the compiler. */
+export const VERSION_FLAGS = {
+  modelVersion: true,
+  versionOf: true,
+} as const satisfies OptionFlags<VersionOptions>
 
 /** The default {@link VersionOf}: the first `version:<v>` tag. */
 export const versionFromTags: VersionOf = ({ tags }) => {

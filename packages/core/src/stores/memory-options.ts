@@ -1,5 +1,6 @@
 import { type ByteSize, type Duration, parseBytes, parseOptionalDuration } from '../duration.js'
 import { CacheError, errors } from '../errors.js'
+import { assertKnownOptions, optionKeys } from '../known-options.js'
 
 /** Bounds of an in-process memory tier or store. */
 export interface MemoryOptions {
@@ -38,8 +39,25 @@ export interface ResolvedMemoryOptions {
   maxTtl: number
 }
 
-/** Validates and resolves {@link MemoryOptions}; throws `ERR_CACHE_INVALID_OPTION` at setup. */
-export function resolveMemoryOptions(options: MemoryOptions = {}): ResolvedMemoryOptions {
+const MEMORY_OPTIONS = optionKeys<MemoryOptions>({
+  maxEntries: true,
+  maxBytes: true,
+  maxEntryBytes: true,
+  maxTtl: true,
+})
+
+/**
+ * Validates and resolves {@link MemoryOptions}; throws `ERR_CACHE_INVALID_OPTION` at setup.
+ * `where` names the options in messages (`'memory'` for `createCache`, `'MemoryStore'`).
+ */
+export function resolveMemoryOptions(options: MemoryOptions = {}, where = 'memory'): ResolvedMemoryOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      `${where} options must be an object, got ${JSON.stringify(options)}`,
+    )
+  }
+  assertKnownOptions(options, MEMORY_OPTIONS, `${where} options`)
   const maxEntries = options.maxEntries ?? 10_000
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new CacheError(

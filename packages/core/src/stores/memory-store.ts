@@ -36,7 +36,7 @@ export class MemoryStore implements InspectableStore {
   #closed = false
 
   constructor(options: MemoryOptions = {}) {
-    this.#options = resolveMemoryOptions(options)
+    this.#options = resolveMemoryOptions(options, 'MemoryStore')
     this.#lru = new LruMap<Slot>(this.#options, (key, slot) => this.#tags.remove(key, slot.tags))
   }
 

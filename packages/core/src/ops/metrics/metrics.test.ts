@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
+import { invalidOption } from '../../../test/invalid-option.js'
 import { createCache } from '../../create-cache.js'
 import { MemoryStore } from '../../stores/memory-store.js'
 import { type SpanLike, traceWithOpenTelemetry } from './otel-bridge.js'
@@ -26,6 +27,14 @@ function parseMetrics(text: string): Map<string, number> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('registerCacheMetrics', () => {
+  it('refuses unknown options, naming the near miss', async () => {
+    const registry = new Registry()
+    expect(
+      await invalidOption(() => registerCacheMetrics(createCache(), { registy: registry } as never)),
+    ).toMatch(/Unknown option "registy" in registerCacheMetrics options: did you mean "registry"/)
+    expect(registry.getMetricsAsArray()).toEqual([])
+  })
+
   it('exports hits, misses, stale, errors by tier, loads and their duration, bytes and breaker state', async () => {
     const registry = new Registry()
     const cache = createCache({ namespace: 'app', store: new MemoryStore(), grace: '1m' })

@@ -1,6 +1,7 @@
 import diagnostics from 'node:diagnostics_channel'
 import { Counter, Gauge, register as globalRegistry, Histogram, type Registry } from 'prom-client'
 import type { Cache } from '../../cache.js'
+import { assertKnownOptions, optionKeys } from '../../known-options.js'
 import type { CacheStats } from '../../stats.js'
 import { CACHE_CHANNELS, type CacheTraceContext, instrumentCache } from './trace-channels.js'
 
@@ -19,6 +20,13 @@ export interface CacheMetricsOptions {
   /** Buckets of the load duration histogram, in seconds. @default [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] */
   buckets?: number[]
 }
+
+const METRICS_OPTIONS = optionKeys<CacheMetricsOptions>({
+  registry: true,
+  prefix: true,
+  loadDuration: true,
+  buckets: true,
+})
 
 /** What {@link registerCacheMetrics} returns. */
 export interface CacheMetrics {
@@ -61,6 +69,7 @@ const sources = new WeakMap<Registry, Map<string, Cache>>()
  * app.get('/metrics', async (_req, res) => res.type(registry.contentType).send(await registry.metrics()))
  */
 export function registerCacheMetrics(cache: Cache, options: CacheMetricsOptions = {}): CacheMetrics {
+  assertKnownOptions(options, METRICS_OPTIONS, 'registerCacheMetrics options')
   const registry = options.registry ?? globalRegistry
   const prefix = options.prefix ?? 'cache_'
   const name = cache.namespacePath.split('/')[0]!

@@ -5,6 +5,7 @@ import { describeStoreConformance } from '@cache/test-utils'
 import KeyvSqlite from '@keyv/sqlite'
 import { Keyv } from 'keyv'
 import { afterAll, describe, expect, it } from 'vitest'
+import { invalidOption } from '../../../test/invalid-option.js'
 import { createCache } from '../../create-cache.js'
 import { KeyvStore } from './keyv-store.js'
 
@@ -24,6 +25,19 @@ describeStoreConformance('KeyvStore (@keyv/sqlite on disk)', async () => ({
 }))
 
 describe('KeyvStore', () => {
+  it('needs a Keyv instance, and refuses unknown options', async () => {
+    for (const notKeyv of [{}, undefined, new Map(), new KeyvSqlite(sqliteUri())]) {
+      expect(await invalidOption(() => new KeyvStore(notKeyv as never))).toMatch(
+        /KeyvStore needs a Keyv instance: .*new Keyv\(\{ store: /,
+      )
+    }
+    expect(await invalidOption(() => new KeyvStore(new Keyv(), { persistant: true } as never))).toMatch(
+      /Unknown option "persistant" in KeyvStore options: did you mean "persistent"/,
+    )
+    const store = new KeyvStore(new Keyv(), { shared: false, persistent: false })
+    await store.close()
+  })
+
   it('keeps a cache across restarts on SQLite, with no server', async () => {
     const uri = sqliteUri()
     const first = createCache({

@@ -1,4 +1,6 @@
 import type { Keyv } from 'keyv'
+import { CacheError, errors } from '../../errors.js'
+import { assertKnownOptions, optionKeys } from '../../known-options.js'
 import { type CacheStore, STORE_CONTRACT_VERSION, type StoreCapabilities, type StoreWrite } from '../store.js'
 
 /** Options of {@link KeyvStore}. */
@@ -15,6 +17,8 @@ export interface KeyvStoreOptions {
    */
   persistent?: boolean
 }
+
+const KEYV_STORE_OPTIONS = optionKeys<KeyvStoreOptions>({ shared: true, persistent: true })
 
 const TAG_PREFIX = '__tag:'
 const ENTRY_TAGS_PREFIX = '__kt:'
@@ -42,7 +46,14 @@ export class KeyvStore implements CacheStore {
   #tagQueue: Promise<unknown> = Promise.resolve()
   #closed = false
 
+  /**
+   * @param keyv - a Keyv instance (`new Keyv()`, `new Keyv({ store: new KeyvSqlite(uri) })`).
+   * @throws {CacheError} `ERR_CACHE_INVALID_OPTION` when `keyv` is not a Keyv instance (a
+   *   storage adapter or an options object goes inside `new Keyv(...)`), or on an unknown option.
+   */
   constructor(keyv: Keyv, options: KeyvStoreOptions = {}) {
+    assertKeyv(keyv)
+    assertKnownOptions(options, KEYV_STORE_OPTIONS, 'KeyvStore options')
     this.keyv = keyv
     keyv.throwOnErrors = true
     this.capabilities = { shared: options.shared ?? false, persistent: options.persistent ?? false }
@@ -138,6 +149,31 @@ export class KeyvStore implements CacheStore {
     this.#tagQueue = run.catch(() => {})
     return run
   }
+}
+
+/**
+ * Keyv by shape, not `instanceof`: the application's copy of keyv (ESM or CJS, any install
+ * location) is not ours. A Keyv has the methods the store calls plus its `hooks`; a storage
+ * adapter (`new KeyvSqlite(...)`, a `Map`) or an options object has not.
+ */
+function assertKeyv(keyv: unknown): asserts keyv is Keyv {
+  const k = keyv as Partial<Record<'get' | 'set' | 'delete' | 'getMany' | 'hooks', unknown>> | null
+  if (
+    typeof k === 'object' &&
+    k !== null &&
+    typeof k.get === 'function' &&
+    typeof k.set === 'function' &&
+    typeof k.delete === 'function' &&
+    typeof k.getMany === 'function' &&
+    typeof k.hooks === 'object' &&
+    k.hooks !== null
+  )
+    return
+  throw new CacheError(
+    errors.ERR_CACHE_INVALID_OPTION,
+    'KeyvStore needs a Keyv instance: new KeyvStore(new Keyv()) or, for a storage adapter, ' +
+      'new KeyvStore(new Keyv({ store: new KeyvSqlite(uri) }))',
+  )
 }
 
 function keyvTtl(ttl: number): number | undefined {

@@ -1,5 +1,6 @@
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis'
 import { CacheError, errors } from '../../errors.js'
+import { assertKnownOptions, optionKeys } from '../../known-options.js'
 
 /** How a {@link RedisStore} reaches Redis: one of `url` (optionally completed by `redis`), `redis`, `cluster` or `client`. */
 export interface RedisConnectionOptions {
@@ -8,7 +9,7 @@ export interface RedisConnectionOptions {
   /** ioredis options: host/port, `username`/`password` (ACL), `tls`, `sentinels` + `name` (Sentinel). */
   redis?: RedisOptions
   /** Redis Cluster startup nodes and options. */
-  cluster?: { nodes: ClusterNode[]; options?: ClusterOptions }
+  cluster?: RedisClusterOptions
   /** An existing ioredis client or cluster. The store never closes a client it did not create. */
   client?: Redis | Cluster
   /**
@@ -20,6 +21,16 @@ export interface RedisConnectionOptions {
    */
   commandTimeout?: number
 }
+
+/** The `cluster` option of {@link RedisConnectionOptions}. */
+export interface RedisClusterOptions {
+  /** Startup nodes: the client discovers the others. */
+  nodes: ClusterNode[]
+  /** ioredis cluster options (`redisOptions` for every node, `natMap`...). @default {} */
+  options?: ClusterOptions
+}
+
+const CLUSTER_OPTIONS = optionKeys<RedisClusterOptions>({ nodes: true, options: true })
 
 /**
  * Defaults for clients the store creates. No offline queue: while Redis is away a command fails
@@ -52,6 +63,7 @@ export function connectRedis(options: RedisConnectionOptions): { client: Redis |
   const defaults = safeDefaults(options.commandTimeout)
   if (options.client !== undefined) return { client: options.client, owned: false }
   if (options.cluster !== undefined) {
+    assertKnownOptions(options.cluster, CLUSTER_OPTIONS, 'RedisStore cluster options')
     const { nodes, options: clusterOptions } = options.cluster
     const client = new Cluster(nodes, {
       enableOfflineQueue: false,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import { RedisBus } from '../../bus/redis-bus.js'
 import { CacheError, errors } from '../../errors.js'
+import { assertKnownOptions, optionKeys } from '../../known-options.js'
 import {
   type ConnectableStore,
   type FencedLoadStore,
@@ -46,6 +47,17 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   generationTtl?: number
 }
 
+// `redis` and `cluster.options` are ioredis's own options: ioredis reads them, we do not check them.
+const REDIS_STORE_OPTIONS = optionKeys<RedisStoreOptions>({
+  url: true,
+  redis: true,
+  cluster: true,
+  client: true,
+  commandTimeout: true,
+  keyPrefix: true,
+  generationTtl: true,
+})
+
 type Client = Redis | Cluster
 type ScriptClient = Client & {
   cacheSetTagged(...args: (string | Buffer | Uint8Array)[]): Promise<number>
@@ -82,6 +94,13 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
   #closed = false
 
   constructor(options: RedisStoreOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new CacheError(
+        errors.ERR_CACHE_INVALID_OPTION,
+        'RedisStore expects an options object: { url }, { redis }, { cluster } or { client }',
+      )
+    }
+    assertKnownOptions(options, REDIS_STORE_OPTIONS, 'RedisStore options')
     const { client, owned } = connectRedis(options)
     this.client = client
     this.#owned = owned

@@ -1,0 +1,17 @@
+import { expect } from 'vitest'
+import { errors, isCacheError } from '../src/errors.js'
+
+/**
+ * Test helper: runs `fn` (sync or async), expects an `ERR_CACHE_INVALID_OPTION`, and returns its
+ * message for the test to match.
+ */
+export async function invalidOption(fn: () => unknown): Promise<string> {
+  let caught: unknown
+  try {
+    await fn()
+  } catch (error) {
+    caught = error
+  }
+  expect(isCacheError(caught, errors.ERR_CACHE_INVALID_OPTION), String(caught)).toBe(true)
+  return (caught as Error).message
+}
