@@ -33,3 +33,41 @@ function isWellFormed(s: string): boolean {
 export function escapeGlob(s: string): string {
   return s.replace(/[*?[\]\\]/g, '\\$&')
 }
+
+/**
+ * The Redis key layout of one store: entries under the store's `keyPrefix`, and the keys the
+ * store keeps for itself beside them (`__tag:`, `__kt:`, `__g:`, `__lease:`), every one bounded.
+ */
+export class RedisKeyspace {
+  /** The store's `keyPrefix`. */
+  readonly prefix: string
+
+  constructor(prefix: string) {
+    this.prefix = prefix
+  }
+
+  /** The Redis key of a cache entry. */
+  entry(key: string): string {
+    return boundedKey(this.prefix, key)
+  }
+
+  /** The set of entries carrying a (store-level) tag. */
+  tag(tag: string): string {
+    return boundedKey(`${this.prefix}__tag:`, tag)
+  }
+
+  /** The set of tag keys an entry (by its Redis key) carries now; invalidation checks it. */
+  entryTags(rkey: string): string {
+    return `${this.prefix}__kt:${rkey.slice(this.prefix.length)}`
+  }
+
+  /** The generation of a cache key (`k`), a store-level tag (`t`) or a clear prefix (`p`). */
+  generation(kind: 'k' | 't' | 'p', name: string): string {
+    return boundedKey(`${this.prefix}__g:${kind}:`, name)
+  }
+
+  /** The stampede lease of a cache key. */
+  lease(key: string): string {
+    return boundedKey(`${this.prefix}__lease:`, key)
+  }
+}

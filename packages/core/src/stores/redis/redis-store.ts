@@ -15,10 +15,18 @@ import {
   type StoreWrite,
 } from '../store.js'
 import { redisAddress } from './redis-address.js'
+import {
+  type ClusterClient,
+  clusterBeginLoad,
+  clusterDelete,
+  clusterInvalidateTags,
+  clusterSetFenced,
+  clusterWrite,
+} from './redis-cluster-steps.js'
 import { connectRedis, type RedisConnectionOptions } from './redis-connection.js'
 import { RedisConnectionState } from './redis-connection-state.js'
 import { type RedisServerInfo, readServerInfo } from './redis-info.js'
-import { boundedKey, escapeGlob } from './redis-keys.js'
+import { escapeGlob, RedisKeyspace } from './redis-keys.js'
 import {
   BEGIN_LOAD,
   BUMP,
@@ -87,6 +95,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
   readonly client: Client
   readonly #owned: boolean
   readonly #prefix: string
+  readonly #keys: RedisKeyspace
   readonly #cluster: boolean
   readonly #genTtl: string
   readonly #buses = new Set<RedisBus>()
@@ -105,6 +114,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     this.client = client
     this.#owned = owned
     this.#prefix = options.keyPrefix ?? ''
+    this.#keys = new RedisKeyspace(this.#prefix)
     this.#cluster = (client as Cluster).isCluster === true
     const genTtl = options.generationTtl ?? 60_000
     if (!Number.isInteger(genTtl) || genTtl < 1000) {
@@ -164,21 +174,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
 
   /** The Redis key for a cache key (bounded length). */
   redisKey(key: string): string {
-    return boundedKey(this.#prefix, key)
-  }
-
-  #tagKey(tag: string): string {
-    return boundedKey(`${this.#prefix}__tag:`, tag)
-  }
-
-  /** Generation of a cache key, a store-level tag or a clear prefix (`__g:k:`, `__g:t:`, `__g:p:`). */
-  #genKey(kind: 'k' | 't' | 'p', name: string): string {
-    return boundedKey(`${this.#prefix}__g:${kind}:`, name)
-  }
-
-  /** The set of tag keys an entry carries now (`<keyPrefix>__kt:<key>`); invalidation checks it. */
-  #entryTagsKey(rkey: string): string {
-    return `${this.#prefix}__kt:${rkey.slice(this.#prefix.length)}`
+    return this.#keys.entry(key)
   }
 
   get(key: string): Promise<Uint8Array | undefined> {
@@ -218,10 +214,8 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
   }
 
   /**
-   * Writes an entry with its tags. An overwrite (`bump`) also bumps the key's generation, so loads
-   * of the key that started before it are not stored after it. One script on standalone and
-   * Sentinel; on a Cluster the entry, its tag sets and its generation live in different slots, so
-   * they are written one by one, tag sets first: a key that exists is always findable by its tags.
+   * Writes an entry with its tags, and bumps the key's generation so that loads of the key that
+   * started before this write are not stored after it: one script on standalone and Sentinel.
    */
   #write(
     target: Client,
@@ -229,92 +223,48 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     value: Uint8Array,
     ttl: number,
     tags: readonly string[],
-    bump = true,
   ): Promise<unknown> {
-    const rkey = this.redisKey(key)
-    const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-    const px = Number.isFinite(ttl) ? String(Math.max(1, Math.ceil(ttl))) : ''
-    const ktKey = this.#entryTagsKey(rkey)
-    const tagKeys = tags.map((t) => this.#tagKey(t))
-    const genKey = this.#genKey('k', key)
-    if (!this.#cluster) {
-      return (target as ScriptClient).cacheSetTagged(
-        String(3 + tagKeys.length),
-        rkey,
-        ktKey,
-        ...tagKeys,
-        genKey,
-        buf,
-        px,
-        this.#genTtl,
-      )
-    }
-    return (async () => {
-      await Promise.all(
-        tagKeys.map(async (tk) => {
-          await target.sadd(tk, rkey)
-          if (px === '') await target.persist(tk)
-          else {
-            await target.pexpire(tk, px, 'NX')
-            await target.pexpire(tk, px, 'GT')
-          }
-        }),
-      )
-      // Until the UNLINK lands an invalidation of an earlier tag may still remove the entry,
-      // which is the safe direction (a miss, never a stale hit).
-      await target.unlink(ktKey)
-      if (tagKeys.length > 0) {
-        await target.sadd(ktKey, ...tagKeys)
-        if (px !== '') await target.pexpire(ktKey, px)
-      }
-      await (px === '' ? target.set(rkey, buf) : target.set(rkey, buf, 'PX', px))
-      if (bump) await (target as ScriptClient).cacheBump(genKey, this.#genTtl)
-    })()
+    const buf = toBuffer(value)
+    const px = pxOf(ttl)
+    if (this.#cluster)
+      return clusterWrite(target as ClusterClient, this.#keys, key, buf, px, tags, this.#genTtl)
+    const rkey = this.#keys.entry(key)
+    return (target as ScriptClient).cacheSetTagged(
+      String(3 + tags.length),
+      rkey,
+      this.#keys.entryTags(rkey),
+      ...tags.map((t) => this.#keys.tag(t)),
+      this.#keys.generation('k', key),
+      buf,
+      px,
+      this.#genTtl,
+    )
   }
 
   async delete(key: string): Promise<boolean> {
-    const rkey = this.redisKey(key)
-    const ktKey = this.#entryTagsKey(rkey)
-    const genKey = this.#genKey('k', key)
     const c = this.client as ScriptClient
-    if (!this.#cluster) return (await c.cacheDeleteKey(rkey, ktKey, genKey, this.#genTtl)) > 0
-    const [removed] = await Promise.all([c.unlink(rkey), c.unlink(ktKey), c.cacheBump(genKey, this.#genTtl)])
-    return removed > 0
+    if (this.#cluster) return clusterDelete(c as ClusterClient, this.#keys, key, this.#genTtl)
+    const rkey = this.#keys.entry(key)
+    const ktKey = this.#keys.entryTags(rkey)
+    return (await c.cacheDeleteKey(rkey, ktKey, this.#keys.generation('k', key), this.#genTtl)) > 0
   }
 
   async invalidateTags(tags: readonly string[]): Promise<number> {
     if (tags.length === 0) return 0
-    const tagKeys = tags.map((t) => this.#tagKey(t))
-    const genKeys = tags.map((t) => this.#genKey('t', t))
     const c = this.client as ScriptClient
-    if (!this.#cluster) {
-      return c.cacheInvalidateTags(
-        String(2 * tagKeys.length),
-        ...tagKeys,
-        ...genKeys,
-        this.#prefix,
-        this.#genTtl,
-      )
-    }
-    // Cluster: generations first, so a load that reads them after this point stores nothing stale.
-    await Promise.all(genKeys.map((g) => c.cacheBump(g, this.#genTtl)))
-    const doomed = new Set<string>()
-    for (const tk of tagKeys) {
-      const members = await this.client.smembers(tk)
-      const current = await Promise.all(members.map((m) => this.client.sismember(this.#entryTagsKey(m), tk)))
-      members.forEach((m, i) => {
-        if (current[i] === 1) doomed.add(m)
-      })
-    }
-    const counts = await Promise.all([...doomed].map((m) => this.client.unlink(m)))
-    await Promise.all([...doomed].map((m) => this.client.unlink(this.#entryTagsKey(m))))
-    await Promise.all(tagKeys.map((tk) => this.client.unlink(tk)))
-    return counts.reduce((a, b) => a + b, 0)
+    if (this.#cluster) return clusterInvalidateTags(c as ClusterClient, this.#keys, tags, this.#genTtl)
+    return c.cacheInvalidateTags(
+      String(2 * tags.length),
+      ...tags.map((t) => this.#keys.tag(t)),
+      ...tags.map((t) => this.#keys.generation('t', t)),
+      this.#prefix,
+      this.#genTtl,
+    )
   }
 
   async clear(prefix: string): Promise<number> {
     // The generation first: a load of the namespace that started before the clear stores nothing.
-    await (this.client as ScriptClient).cacheBump(this.#genKey('p', prefix), this.#genTtl)
+    await (this.client as ScriptClient).cacheBump(this.#keys.generation('p', prefix), this.#genTtl)
     return this.#unlinkMatching(`${escapeGlob(this.#prefix + prefix)}*`)
   }
 
@@ -382,26 +332,26 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
    */
   async acquireLease(key: string, ttl: number): Promise<string | undefined> {
     const token = randomBytes(12).toString('base64url')
-    const ok = await this.client.set(this.#leaseKey(key), token, 'PX', Math.max(1, Math.ceil(ttl)), 'NX')
+    const ok = await this.client.set(this.#keys.lease(key), token, 'PX', Math.max(1, Math.ceil(ttl)), 'NX')
     return ok === 'OK' ? token : undefined
   }
 
   /** True while some process holds the lease of `key`. */
   async leaseHeld(key: string): Promise<boolean> {
-    return (await this.client.exists(this.#leaseKey(key))) === 1
+    return (await this.client.exists(this.#keys.lease(key))) === 1
   }
 
   /** Extends a lease for `ttl` ms if `token` still holds it (a leader's heartbeat). */
   async refreshLease(key: string, token: string, ttl: number): Promise<boolean> {
-    const px = String(Math.max(1, Math.ceil(ttl)))
-    return (await (this.client as ScriptClient).cacheRefreshLease(this.#leaseKey(key), token, px)) === 1
+    return (
+      (await (this.client as ScriptClient).cacheRefreshLease(this.#keys.lease(key), token, pxOf(ttl))) === 1
+    )
   }
 
   /**
    * Reads the generations guarding a load of `key` (its own, its tags', its namespaces') and the
    * server clock and, with `leaseTtl`, tries to take the lease: one script on standalone and
-   * Sentinel. On a Cluster these keys live in different slots: the lease and each generation are
-   * read by separate commands, and the clock is this process's.
+   * Sentinel (on a Cluster, see `clusterBeginLoad`).
    */
   async beginLoad(
     key: string,
@@ -410,22 +360,16 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     leaseTtl: number | undefined,
   ): Promise<{ token: string | undefined; fence: LoadFence }> {
     const keys = [
-      this.#genKey('k', key),
-      ...tags.map((t) => this.#genKey('t', t)),
-      ...prefixes.map((p) => this.#genKey('p', p)),
+      this.#keys.generation('k', key),
+      ...tags.map((t) => this.#keys.generation('t', t)),
+      ...prefixes.map((p) => this.#keys.generation('p', p)),
     ]
     const token = leaseTtl === undefined ? undefined : randomBytes(12).toString('base64url')
-    const px = leaseTtl === undefined ? '0' : String(Math.max(1, Math.ceil(leaseTtl)))
-    if (this.#cluster) {
-      const at = Date.now()
-      const [taken, generations] = await Promise.all([
-        token === undefined ? false : this.client.set(this.#leaseKey(key), token, 'PX', px, 'NX'),
-        Promise.all(keys.map(async (k) => (await this.client.get(k)) ?? '0')),
-      ])
-      return { token: taken ? token : undefined, fence: { at, keys, generations } }
-    }
-    const leaseKeys = token === undefined ? [] : [this.#leaseKey(key)]
-    const [taken, at, ...generations] = await (this.client as ScriptClient).cacheBeginLoad(
+    const px = leaseTtl === undefined ? '0' : pxOf(leaseTtl)
+    const c = this.client as ScriptClient
+    if (this.#cluster) return clusterBeginLoad(c as ClusterClient, this.#keys, key, keys, token, px)
+    const leaseKeys = token === undefined ? [] : [this.#keys.lease(key)]
+    const [taken, at, ...generations] = await c.cacheBeginLoad(
       String(leaseKeys.length + keys.length),
       ...leaseKeys,
       ...keys,
@@ -437,9 +381,8 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
 
   /**
    * Stores a loaded value only if none of the generations in `fence` moved since the load began
-   * (and the load is younger than `generationTtl`), releasing the lease `token` in the same
-   * script. On a Cluster the check and the write are separate commands: an invalidation that
-   * lands between them (one round trip) is not seen.
+   * (and the load is younger than `generationTtl`), releasing the lease `token`, in one script
+   * (on a Cluster, see `clusterSetFenced`).
    */
   async setFenced(
     key: string,
@@ -449,32 +392,25 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     fence: LoadFence,
     token: string | undefined,
   ): Promise<FencedWrite> {
-    const rkey = this.redisKey(key)
+    const c = this.client as ScriptClient
+    const buf = toBuffer(value)
+    const px = pxOf(ttl)
     if (this.#cluster) {
-      let outcome: FencedWrite = 'stored'
-      if (Date.now() - fence.at >= Number(this.#genTtl)) outcome = 'expired'
-      else {
-        const now = await Promise.all(fence.keys.map(async (k) => (await this.client.get(k)) ?? '0'))
-        if (now.some((g, i) => g !== fence.generations[i])) outcome = 'invalidated'
-      }
-      if (outcome === 'stored') await this.#write(this.client, key, value, ttl, tags, false)
-      if (token !== undefined) await this.releaseLease(key, token)
-      return outcome
+      const write = () => clusterWrite(c as ClusterClient, this.#keys, key, buf, px, tags, undefined)
+      return clusterSetFenced(c as ClusterClient, this.#keys, write, key, fence, token, this.#genTtl)
     }
-    const buf = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-    const px = Number.isFinite(ttl) ? String(Math.max(1, Math.ceil(ttl))) : ''
-    const tagKeys = tags.map((t) => this.#tagKey(t))
-    const leaseKeys = token === undefined ? [] : [this.#leaseKey(key)]
-    const result = await (this.client as ScriptClient).cacheSetFenced(
-      String(2 + tagKeys.length + fence.keys.length + leaseKeys.length),
+    const rkey = this.#keys.entry(key)
+    const leaseKeys = token === undefined ? [] : [this.#keys.lease(key)]
+    const result = await c.cacheSetFenced(
+      String(2 + tags.length + fence.keys.length + leaseKeys.length),
       rkey,
-      this.#entryTagsKey(rkey),
-      ...tagKeys,
+      this.#keys.entryTags(rkey),
+      ...tags.map((t) => this.#keys.tag(t)),
       ...fence.keys,
       ...leaseKeys,
       buf,
       px,
-      String(tagKeys.length),
+      String(tags.length),
       String(fence.at),
       this.#genTtl,
       token ?? '',
@@ -485,11 +421,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
 
   /** Releases a lease taken with {@link acquireLease}, only if it is still ours. */
   async releaseLease(key: string, token: string): Promise<void> {
-    await (this.client as ScriptClient).cacheReleaseLease(this.#leaseKey(key), token)
-  }
-
-  #leaseKey(key: string): string {
-    return boundedKey(`${this.#prefix}__lease:`, key)
+    await (this.client as ScriptClient).cacheReleaseLease(this.#keys.lease(key), token)
   }
 
   /** An invalidation bus on `channel`, over its own subscriber connection. Closed with the store. */
@@ -522,4 +454,14 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
 /** Redis answers a missing key with null; the store contract says `undefined`. */
 function nullToUndefined(bytes: Buffer | null): Buffer | undefined {
   return bytes ?? undefined
+}
+
+/** Bytes as a Buffer over the same memory (no copy). */
+function toBuffer(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+}
+
+/** A TTL in ms as a `PX` argument; '' for none (`Infinity`). */
+function pxOf(ttl: number): string {
+  return Number.isFinite(ttl) ? String(Math.max(1, Math.ceil(ttl))) : ''
 }
