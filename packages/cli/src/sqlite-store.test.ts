@@ -84,6 +84,12 @@ describe('cachectl with sqlite:// stores', () => {
       problems: [],
     })
 
+    const noOutDir = await cli('export', '--store', 'sqlite://./new.sqlite', '-o', 'no-dir/x.jsonl')
+    expect(noOutDir.code).toBe(1)
+    expect(noOutDir.stderr).toBe(
+      'cachectl export: cannot write no-dir/x.jsonl: directory no-dir does not exist\n',
+    )
+
     const noDir = await cli('import', '--in', snapshot, '--store', 'sqlite://./no-dir/new.sqlite')
     expect(noDir).toMatchObject({
       code: 1,

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { CacheStore } from '@cache/core'
 import { CliError, usageError } from './cli-error.js'
+import { isDirectory } from './is-directory.js'
 
 /** A SQLite file through Keyv, as a persistent local store. */
 export interface OpenedSqlite {
@@ -43,7 +44,7 @@ export async function openSqlite(spec: string, missing: MissingSqlite = 'error')
       throw new CliError(`no SQLite database at ${path}: check the path (only import creates a new database)`)
     }
     if (missing === 'empty') file = ':memory:'
-    else if (!(await stat(dirname(path)).catch(() => undefined))?.isDirectory()) {
+    else if (!(await isDirectory(dirname(path)))) {
       throw new CliError(`cannot create ${path}: directory ${dirname(path)} does not exist`)
     }
   }

@@ -1,9 +1,11 @@
+import { dirname } from 'node:path'
 import { exportSnapshot, scanStoreKeys } from '@cache/core/ops'
 import { JSON_OPTION, REDIS_OPTIONS, required, str } from '../args.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
 import { bytes, num, reasons } from '../format.js'
+import { isDirectory } from '../is-directory.js'
 import { Progress, progressMode } from '../progress.js'
 import { FILTER_OPTIONS, openStoreOption, STORE_OPTION } from '../store-options.js'
 
@@ -25,6 +27,9 @@ export const exportCommand: Command = {
   },
   async run(args, io) {
     const file = required(args, 'out', exportCommand.spec)
+    // Said plainly and before connecting, rather than as an ENOENT on the temporary file's name.
+    if (!(await isDirectory(dirname(file))))
+      throw new CliError(`cannot write ${file}: directory ${dirname(file)} does not exist`)
     const source = await openStoreOption(args, io, 'export')
     try {
       const namespace = str(args, 'namespace')
