@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import type { Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import { assertKnownOptions, optionKeys } from '../known-options.js'
 import type { ExportedEntry } from './exported-entry.js'
 import { formatEntryLine, type SnapshotHeader, snapshotHeader } from './snapshot-format.js'
@@ -51,26 +52,30 @@ export async function writeSnapshot(
   }
   const temp = `${output}.${process.pid}.${Date.now()}.tmp`
   const stream = createWriteStream(temp, { flags: 'wx' })
+  // A write fails after the fact (a full disk): keep the first error and stop at the next entry
+  // or drain, rather than leave an 'error' event nobody listens to (a crash) or a drain that
+  // never comes (a hang).
+  const broken = new AbortController()
+  stream.on('error', (error) => broken.abort(error))
+  const signal = options.signal ? AbortSignal.any([options.signal, broken.signal]) : broken.signal
   try {
     await once(stream, 'open')
-    const result = await writeLines(
-      entries,
-      stream,
-      snapshotHeader(options.namespace, options.source),
-      options,
-    )
+    const result = await writeLines(entries, stream, snapshotHeader(options.namespace, options.source), {
+      ...options,
+      signal,
+    })
     stream.end()
-    await once(stream, 'close')
+    await finished(stream)
     await rename(temp, output)
     return result
   } catch (error) {
-    // A write still in flight fails once the stream is destroyed: that echo of `error` must not
-    // surface as an unhandled 'error' event, and the file is removed only once it is closed.
-    stream.on('error', () => {})
+    // The stream's own error says more than the abort it caused; taken before destroy(), whose
+    // echo (a write in flight failing with ERR_STREAM_DESTROYED) must not replace it.
+    const cause = broken.signal.aborted ? broken.signal.reason : error
     stream.destroy()
     if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()))
     await rm(temp, { force: true })
-    throw error
+    throw cause
   }
 }
 
@@ -88,7 +93,7 @@ export async function writeLines(
   const write = async (text: string) => {
     const line = `${text}\n`
     result.bytes += Buffer.byteLength(line)
-    if (!out.write(line)) await once(out, 'drain')
+    if (!out.write(line)) await once(out, 'drain', { signal: options.signal })
   }
   if (header !== undefined) await write(JSON.stringify(header))
   for await (const entry of entries) {
