@@ -9,7 +9,7 @@ export interface OutboxTarget {
   apply(message: Invalidation, probe: boolean): Promise<number>
   /** Tells the other processes (the bus); resolves at once without a bus. */
   publish(message: Invalidation, probe: boolean): Promise<void>
-  /** Reports a delivery that failed (first attempts only: retries would flood the `error` event). */
+  /** Reports an invalidation that could not be delivered (once per invalidation: retries would flood the `error` event). */
   fault(error: unknown, message: Invalidation): void
   /** Reports an overflow and returns the one invalidation that covers everything that was dropped. */
   overflow(dropped: number): Invalidation
@@ -21,10 +21,30 @@ interface Pending {
   stored: boolean
   /** Entries the store removed, once `stored`. */
   removed: number | undefined
+  /** Store and bus both done. */
+  delivered: boolean
+  /** Its failure was reported. */
+  reported: boolean
+  /** Resolves once a delivery of it was attempted (or it was found pending behind a failure). */
+  readonly attempted: Promise<void>
+  readonly tried: () => void
+}
+
+function pending(message: Invalidation, stored: boolean): Pending {
+  let tried!: () => void
+  const attempted = new Promise<void>((resolve) => {
+    tried = resolve
+  })
+  return { message, stored, removed: undefined, delivered: false, reported: false, attempted, tried }
 }
 
 const RETRY_FIRST = 50
 const RETRY_MAX = 1000
+/**
+ * Invalidations delivered together: they commute (each only removes, and bumps generations), so
+ * a burst of them is pipelined instead of waiting for one round trip each.
+ */
+const BATCH = 256
 
 /**
  * Invalidations that could not reach the store yet, kept in order and replayed when it answers
@@ -40,7 +60,7 @@ const RETRY_MAX = 1000
 export class InvalidationOutbox {
   readonly #target: OutboxTarget
   readonly #max: number
-  readonly #queue: Pending[] = []
+  #queue: Pending[] = []
   #size = 0
   readonly #keys = new Map<string, number>()
   readonly #tags = new Map<string, number>()
@@ -67,11 +87,12 @@ export class InvalidationOutbox {
    * (the store already has it).
    */
   async send(message: Invalidation, stored = false): Promise<number | undefined> {
-    const item: Pending = { message, stored, removed: undefined }
+    const item = pending(message, stored)
     this.#push(item)
     if (this.#size > this.#max) this.#collapse()
-    await this.flush(false)
-    return item.stored && !this.#queue.includes(item) ? item.removed : undefined
+    void this.flush(false)
+    await item.attempted
+    return item.delivered ? item.removed : undefined
   }
 
   /**
@@ -101,30 +122,54 @@ export class InvalidationOutbox {
     this.#closed = true
     clearTimeout(this.#timer)
     this.#timer = undefined
+    for (const item of this.#queue) item.tried()
     return this.#queue.map((p) => p.message)
   }
 
   async #run(probe: boolean): Promise<void> {
     while (this.#queue.length > 0 && !this.#closed) {
-      const item = this.#queue[0]!
-      try {
-        if (!item.stored) {
-          item.removed = await this.#target.apply(item.message, probe)
-          item.stored = true
-        }
-        await this.#target.publish(item.message, probe)
-      } catch (error) {
-        if (!probe) this.#target.fault(error, item.message)
+      const batch = this.#queue.slice(0, BATCH)
+      const errors = await Promise.all(batch.map((item) => this.#deliver(item, probe)))
+      const kept: Pending[] = []
+      for (const item of this.#queue) {
+        // An item collapsed away while its delivery ran is no longer tracked.
+        if (item.delivered) this.#track(item.message, -1)
+        else kept.push(item)
+      }
+      this.#queue = kept
+      for (const item of batch) item.tried()
+      const failed = errors.find((e) => e !== undefined)
+      if (failed !== undefined) {
+        // The store is not answering: what waits behind the batch is pending too.
+        for (const item of this.#queue) this.#report(item, failed.error)
         this.#schedule()
         return
       }
-      // The item may have been collapsed away while its delivery ran.
-      if (this.#queue[0] === item) {
-        this.#queue.shift()
-        this.#track(item.message, -1)
-      }
     }
     this.#retry = RETRY_FIRST
+  }
+
+  /** Delivers one item; resolves to its failure, if any (never rejects). */
+  async #deliver(item: Pending, probe: boolean): Promise<{ error: unknown } | undefined> {
+    try {
+      if (!item.stored) {
+        item.removed = await this.#target.apply(item.message, probe)
+        item.stored = true
+      }
+      await this.#target.publish(item.message, probe)
+      item.delivered = true
+      return undefined
+    } catch (error) {
+      this.#report(item, error)
+      return { error }
+    }
+  }
+
+  #report(item: Pending, error: unknown): void {
+    item.tried()
+    if (item.reported) return
+    item.reported = true
+    this.#target.fault(error, item.message)
   }
 
   // Retries go past an open breaker (probe): nothing else would tell this process that Redis is
@@ -146,8 +191,13 @@ export class InvalidationOutbox {
 
   #collapse(): void {
     const dropped = this.#queue.length
-    for (const item of this.#queue.splice(0)) this.#track(item.message, -1)
-    this.#push({ message: this.#target.overflow(dropped), stored: false, removed: undefined })
+    for (const item of this.#queue.splice(0)) {
+      this.#track(item.message, -1)
+      // Covered by the clear below: its caller is told it is pending, without another error.
+      item.reported = true
+      item.tried()
+    }
+    this.#push(pending(this.#target.overflow(dropped), false))
   }
 
   #track(message: Invalidation, delta: 1 | -1): void {
