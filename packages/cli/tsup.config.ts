@@ -5,6 +5,7 @@ export default defineConfig({
   entry: { cachectl: 'src/cachectl.ts' },
   format: ['esm'],
   clean: true,
-  sourcemap: true,
+  // No source maps: they would ship pointers to src/ files the tarball does not contain.
+  sourcemap: false,
   target: 'node20',
 })

@@ -10,9 +10,11 @@ import { formatMessage } from 'publint/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 /**
- * Packaging check of the four public packages, from their built `dist/` (turbo builds them before
- * this package's tests; see this package's turbo.json): publint and attw must find no errors, and
- * the packed tarballs, unpacked into a bare node_modules (no registry, no workspace links), must
+ * Packaging check of the public packages, from their built `dist/` (turbo builds them before this
+ * package's tests; see this package's turbo.json): every tarball holds what a registry user needs
+ * (LICENSE, a README that links nowhere outside the package, every file its manifest names, no
+ * source maps) within its size budget; publint and attw must find no errors on the four libraries,
+ * and their tarballs, unpacked into a bare node_modules (no registry, no workspace links), must
  * load from a plain CommonJS and a plain ESM consumer with the expected exports.
  */
 
@@ -22,9 +24,14 @@ const require = createRequire(import.meta.url)
 
 type ExportKind = 'function' | 'object' | 'string'
 
-interface PublicPackage {
+interface PublishedPackage {
   name: string
   dir: string
+  /** Budget of the packed tarball in bytes (what `npm pack` reports as its size). */
+  maxPackedBytes: number
+}
+
+interface PublicPackage extends PublishedPackage {
   /** Export names a consumer must see, with their `typeof`. Extend as the packages grow. */
   exports: Record<string, ExportKind>
   /** Names that must never be exported. */
@@ -37,6 +44,7 @@ const packages: PublicPackage[] = [
   {
     name: '@cache/core',
     dir: 'packages/core',
+    maxPackedBytes: 150_000,
     exports: {
       CORE_VERSION: 'string',
       createCache: 'function',
@@ -57,11 +65,22 @@ const packages: PublicPackage[] = [
       '@cache/core/metrics': { registerCacheMetrics: 'function' },
     },
   },
-  { name: '@cache/express', dir: 'packages/express', exports: { responseCache: 'function' } },
-  { name: '@cache/fastify', dir: 'packages/fastify', exports: { responseCachePlugin: 'function' } },
+  {
+    name: '@cache/express',
+    dir: 'packages/express',
+    maxPackedBytes: 25_000,
+    exports: { responseCache: 'function' },
+  },
+  {
+    name: '@cache/fastify',
+    dir: 'packages/fastify',
+    maxPackedBytes: 25_000,
+    exports: { responseCachePlugin: 'function' },
+  },
   {
     name: '@cache/nestjs',
     dir: 'packages/nestjs',
+    maxPackedBytes: 25_000,
     exports: {
       ResponseCacheModule: 'function',
       ResponseCacheInterceptor: 'function',
@@ -75,8 +94,30 @@ const packages: PublicPackage[] = [
   },
 ]
 
+/** Every published package: the libraries above, and the command (packed, never imported). */
+const published: PublishedPackage[] = [
+  ...packages,
+  { name: '@cache/cli', dir: 'packages/cli', maxPackedBytes: 60_000 },
+]
+
+/** What `npm pack --json` reports of one tarball. */
+interface PackResult {
+  filename: string
+  size: number
+  unpackedSize: number
+  files: { path: string; size: number }[]
+}
+
+/** The `exports` targets of a manifest: a path, or conditions mapping to paths. */
+type ExportTarget = string | { [condition: string]: ExportTarget }
+
 interface PackageJson {
   name: string
+  main?: string
+  module?: string
+  types?: string
+  bin?: Record<string, string>
+  exports?: Record<string, ExportTarget>
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
   peerDependenciesMeta?: Record<string, { optional?: boolean }>
@@ -85,6 +126,7 @@ interface PackageJson {
 let work = ''
 let consumer = ''
 const tarballs = new Map<string, string>()
+const packs = new Map<string, PackResult>()
 
 async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T
@@ -135,18 +177,17 @@ beforeAll(async () => {
   consumer = join(work, 'consumer')
   await mkdir(join(consumer, 'node_modules'), { recursive: true })
   await Promise.all(
-    packages.map(async (pkg) => {
-      // --ignore-scripts: pack exactly what turbo built, with no prepack rebuild racing other tasks.
-      const { stdout } = await run(
-        'npm',
-        ['pack', '--json', '--ignore-scripts', '--pack-destination', work],
-        {
-          cwd: join(root, pkg.dir),
-        },
-      )
-      const [packed] = JSON.parse(stdout) as { filename: string }[]
+    published.map(async (pkg) => {
+      // With scripts, as `npm publish` packs: the prepack script copies the root LICENSE in (it
+      // does not build: the tarball holds exactly what turbo built).
+      const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], {
+        cwd: join(root, pkg.dir),
+      })
+      const [packed] = JSON.parse(stdout) as PackResult[]
       const tarball = join(work, packed!.filename)
       tarballs.set(pkg.name, tarball)
+      packs.set(pkg.name, packed!)
+      if (!packages.includes(pkg as PublicPackage)) return
       const target = join(consumer, 'node_modules', pkg.name)
       await mkdir(target, { recursive: true })
       await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'])
@@ -157,6 +198,52 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true })
+})
+
+/** Every file path a manifest points at (entry points, types, bins), without the leading `./`. */
+function manifestFiles(manifest: PackageJson): string[] {
+  const paths: string[] = []
+  const walk = (target: ExportTarget | undefined): void => {
+    if (typeof target === 'string') paths.push(target)
+    else if (target) for (const value of Object.values(target)) walk(value)
+  }
+  walk(manifest.exports)
+  for (const path of [manifest.main, manifest.module, manifest.types, ...Object.values(manifest.bin ?? {})]) {
+    walk(path)
+  }
+  return [...new Set(paths.map((path) => path.replace(/^\.\//, '')))].sort()
+}
+
+describe.concurrent.each(published)('$name tarball', (pkg) => {
+  it('holds LICENSE, README.md and every file its manifest names', async () => {
+    const manifest = await readJson<PackageJson>(join(root, pkg.dir, 'package.json'))
+    const files = packs.get(pkg.name)!.files.map((file) => file.path)
+    for (const file of ['LICENSE', 'README.md', 'package.json', ...manifestFiles(manifest)]) {
+      expect(files, `${pkg.name} tarball`).toContain(file)
+    }
+    const license = await readFile(join(root, 'LICENSE'), 'utf8')
+    expect(license).toMatch(/^MIT License/)
+    expect(await readFile(join(root, pkg.dir, 'LICENSE'), 'utf8'), 'the root LICENSE, copied').toBe(license)
+  })
+
+  it('ships no source maps and stays within its size budget', () => {
+    const packed = packs.get(pkg.name)!
+    // Maps would point at src/ files the tarball does not hold, or embed them (most of the size).
+    expect(packed.files.map((file) => file.path).filter((path) => /\.map$/.test(path))).toEqual([])
+    expect(packed.size, `${pkg.name} packed bytes`).toBeLessThanOrEqual(pkg.maxPackedBytes)
+  })
+
+  it('has a README whose links work on the registry (no relative links out of the package)', async () => {
+    const readme = await readFile(join(root, pkg.dir, 'README.md'), 'utf8')
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!)
+    // Once installed, a relative link resolves only to the tarball's own files (there is no
+    // public repository URL to point at).
+    const files = new Set(packs.get(pkg.name)!.files.map((file) => file.path))
+    const broken = links.filter(
+      (link) => !/^(https?:|mailto:|#)/.test(link) && !files.has(link.replace(/^\.\//, '')),
+    )
+    expect(broken, `${pkg.name} README links`).toEqual([])
+  })
 })
 
 describe.concurrent.each(packages)('$name', (pkg) => {
@@ -188,12 +275,13 @@ describe.concurrent.each(packages)('$name', (pkg) => {
     // node10 problems on subpaths are fixed with `typesVersions` in the package.json (TypeScript's
     // default resolution for `module: commonjs`, so common in Nest apps).
     expect(report.analysis?.problems ?? [], 'attw problems (https://arethetypeswrong.github.io)').toEqual([])
-  })
+    // Four attw runs at once take a few CPU seconds each, and far longer on a busy machine.
+  }, 180_000)
 })
 
 describe('plain consumers of the packed tarballs', () => {
   const names = packages.map((pkg) => pkg.name)
-  type Report = Record<string, { file: string; exports: Record<string, string> }>
+  type Report = Record<string, { file: string; exports: Record<string, string>; sameAsRequire?: string[] }>
 
   beforeAll(async () => {
     expect(await linkDependencies(false), 'dependencies missing from the repo node_modules').toEqual([])
@@ -219,13 +307,17 @@ console.log(JSON.stringify(out))
       // Static named imports: a missing export is a link error before any code runs.
       `import { ${Object.keys(core.exports).join(', ')} } from '@cache/core'
 void [${Object.keys(core.exports).join(', ')}]
+import { createRequire } from 'node:module'
+const require = createRequire(import.meta.url)
 const names = ${JSON.stringify(names)}
 const out = {}
 for (const name of names) {
   const mod = await import(name)
+  const required = require(name)
   out[name] = {
     file: import.meta.resolve(name),
     exports: Object.fromEntries(Object.keys(mod).map((key) => [key, typeof mod[key]])),
+    sameAsRequire: Object.keys(mod).filter((key) => mod[key] === required[key]),
   }
 }
 console.log(JSON.stringify(out))
@@ -256,6 +348,16 @@ console.log(JSON.stringify(out))
       // A namespace with a `default` export would mean the CJS build was picked.
       expect(out[pkg.name]!.exports, pkg.name).not.toHaveProperty('default')
       expectExports(out[pkg.name]!.exports, pkg, 'ESM')
+    }
+  })
+
+  it('import and require give the very same objects (one build: no dual-package hazard)', async () => {
+    const out = (await runConsumer('consumer.mjs')) as Report
+    for (const pkg of packages) {
+      // Two copies of a class would break `instanceof CacheError` and split a module's state.
+      const exported = Object.keys(out[pkg.name]!.exports)
+      expect(exported.length, pkg.name).toBeGreaterThan(0)
+      expect(out[pkg.name]!.sameAsRequire, pkg.name).toEqual(exported)
     }
   })
 
