@@ -79,7 +79,12 @@ export interface CacheOptions {
 
 /** The `lease` option of {@link CacheOptions}: the cross-process stampede lease. */
 export interface LeaseOptions {
-  /** How long a lease lives: a crashed leader is replaced after this. @default '10s' */
+  /**
+   * Longest time a leader holds the lease. The lease itself lives about a second
+   * (`max(1 s, 4 × remote.timeout)`) and the leader refreshes it while it loads, up to this: a
+   * crashed leader is replaced in about a second, a slower one after this.
+   * @default '10s'
+   */
   ttl?: Duration
   /** How long a waiter waits for the leader before running the loader itself. @default '10s' */
   wait?: Duration
@@ -87,7 +92,11 @@ export interface LeaseOptions {
 
 /** The `remote` option of {@link CacheOptions}: fault handling around the L2 store. */
 export interface RemoteOptions {
-  /** Deadline of every L2 call. @default 250 */
+  /**
+   * Deadline of every L2 call, and the budget of one `getOrSet` across all its L2 calls (read,
+   * lease, write): during a stall a cold request waits about this long in all, not once per call.
+   * @default 250
+   */
   timeout?: Duration
   /**
    * How long a call made before the store's first connection (right after `createCache`) waits
