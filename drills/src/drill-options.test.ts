@@ -13,7 +13,7 @@ describe('parseDrillOptions', () => {
   it('has a short profile on one app, which explicit options override', () => {
     const options = parseDrillOptions(['--short', '--after-ms', '1000', '--relax-latency'])
     expect(options.plans.map((p) => p.app)).toEqual(['express'])
-    expect(options.plans[0]).toMatchObject({ faultMs: 2000, afterMs: 1000 })
+    expect(options.plans[0]).toMatchObject({ faultMs: 5000, afterMs: 1000, baselineMs: 3000 })
     expect(options.judgeLatency).toBe(false)
   })
 

@@ -10,10 +10,10 @@ Two instances of an example app on one private redis-server, under steady load; 
 in turn. Fails (exit 1) on any failed request, wrong body, stale read after an acknowledged
 invalidation, or (unless --relax-latency) any request slower than handler time + budget + slack.
 
-  --short               CI profile: express only, 2 s faults, 3 s recovery windows
+  --short               CI profile: express only, 3 s recovery windows and baseline
   --apps a,b            express, fastify, nestjs (default: all three; --short: express)
   --faults a,b          ${Object.keys(FAULTS).join(', ')} (default: all)
-  --fault-ms N          how long each fault lasts (default 5000; --short 2000)
+  --fault-ms N          how long each fault lasts (default 5000)
   --after-ms N          recovery window measured after each fault (default 5000; --short 3000)
   --workers N           concurrent workers (default 20)
   --rate N              requests/s the readers and predict workers aim at (default 400)
@@ -62,13 +62,16 @@ export function parseDrillOptions(argv: readonly string[]): DrillOptions {
     'app',
   )
   const faults = list(values.faults ?? Object.keys(FAULTS).join(','), Object.keys(FAULTS), 'fault')
-  const faultMs = int(values['fault-ms'], short ? 2000 : 5000, 'fault-ms', 100)
+  // Faults last 5 s in the short profile too: a request stuck for a whole fault then stands out
+  // even under the generous latency slack a busy CI machine needs.
+  const faultMs = int(values['fault-ms'], 5000, 'fault-ms', 100)
   const base = {
     instances: 2,
     faults: faults as FaultId[],
     faultMs,
     afterMs: int(values['after-ms'], short ? 3000 : 5000, 'after-ms', 100),
-    warmupMs: 2000,
+    // Long enough for both apps' JIT and connection pools: a colder baseline fails on latency.
+    warmupMs: 5000,
     baselineMs: short ? 3000 : 5000,
     load: {
       workers: int(values.workers, 20, 'workers', 4),
