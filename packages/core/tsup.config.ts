@@ -1,10 +1,14 @@
 import { publicPackageBuild } from '../../tsup.shared'
 
-export default publicPackageBuild({
-  index: 'src/index.ts',
-  redis: 'src/redis.ts',
-  keyv: 'src/keyv.ts',
-  http: 'src/http.ts',
-  ops: 'src/ops.ts',
-  metrics: 'src/metrics.ts',
-})
+export default {
+  ...publicPackageBuild({
+    index: 'src/index.ts',
+    redis: 'src/redis.ts',
+    keyv: 'src/keyv.ts',
+    http: 'src/http.ts',
+    ops: 'src/ops.ts',
+    metrics: 'src/metrics.ts',
+  }),
+  // require-peer.ts resolves optional peers from `import.meta.url`; the CJS build needs the shim.
+  shims: true,
+}

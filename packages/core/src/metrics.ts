@@ -1,7 +1,8 @@
 /**
- * `@cache/core/metrics`: Prometheus metrics (with `prom-client`, an optional peer dependency,
- * loaded only by this entry point) and tracing of cache operations over `diagnostics_channel`,
- * with a bridge to OpenTelemetry that needs no dependency on `@opentelemetry/api`.
+ * `@cache/core/metrics`: Prometheus metrics (`registerCacheMetrics`, with `prom-client`, an
+ * optional peer dependency loaded on its first call) and tracing of cache operations over
+ * `diagnostics_channel`, with a bridge to OpenTelemetry that needs neither `prom-client` nor
+ * `@opentelemetry/api`.
  */
 export { type SpanLike, type TracerLike, traceWithOpenTelemetry } from './ops/metrics/otel-bridge.js'
 export {

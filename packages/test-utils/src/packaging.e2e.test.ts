@@ -123,6 +123,12 @@ interface PackageJson {
   peerDependenciesMeta?: Record<string, { optional?: boolean }>
 }
 
+/** Subpaths that need an optional peer to load, and that peer (see the core's peerDependenciesMeta). */
+const MISSING_PEERS: [specifier: string, peer: string][] = [
+  ['@cache/core/redis', 'ioredis'],
+  ['@cache/core/keyv', 'keyv'],
+]
+
 let work = ''
 let consumer = ''
 const tarballs = new Map<string, string>()
@@ -368,6 +374,66 @@ console.log(JSON.stringify(out))
     ])) as Report[]
     for (const name of names) {
       expect(Object.keys(cjs![name]!.exports).sort(), name).toEqual(Object.keys(esm![name]!.exports).sort())
+    }
+  })
+
+  it('subpaths without their optional peer throw ERR_CACHE_MISSING_PEER naming it; tracing needs no prom-client', async () => {
+    const cases = JSON.stringify(MISSING_PEERS)
+    // Each script tries every subpath in a fresh process, with require() or import(), and prints
+    // what happened; then uses @cache/core/metrics without prom-client.
+    const body = (load: string) => `const out = {}
+for (const [specifier, peer] of ${cases}) {
+  let resolvable = true
+  try { require.resolve(peer) } catch { resolvable = false }
+  try {
+    await ${load}(specifier)
+    out[specifier] = { resolvable, loaded: true }
+  } catch (error) {
+    out[specifier] = { resolvable, code: error.code, message: error.message }
+  }
+}
+const { createCache } = await ${load}('@cache/core')
+const metrics = await ${load}('@cache/core/metrics')
+const cache = createCache({ namespace: 'app' })
+const spans = []
+metrics.instrumentCache(cache)
+const stop = metrics.traceWithOpenTelemetry({
+  startSpan: (name) => {
+    spans.push(name)
+    return { setAttribute() {}, recordException() {}, setStatus() {}, end() {} }
+  },
+})
+await cache.get('k')
+stop()
+out.spans = spans
+try {
+  metrics.registerCacheMetrics(cache)
+  out.prometheus = { registered: true }
+} catch (error) {
+  out.prometheus = { code: error.code, message: error.message }
+}
+console.log(JSON.stringify(out))
+`
+    await writeFile(join(consumer, 'missing-peers.cjs'), `(async () => {\n${body('require')}})()\n`)
+    await writeFile(
+      join(consumer, 'missing-peers.mjs'),
+      `import { createRequire } from 'node:module'\nconst require = createRequire(import.meta.url)\nconst load = (name) => import(name)\n${body('load')}`,
+    )
+    for (const file of ['missing-peers.cjs', 'missing-peers.mjs']) {
+      const out = (await runConsumer(file)) as Record<string, Record<string, unknown>> & { spans: string[] }
+      for (const [specifier, peer] of MISSING_PEERS) {
+        expect(out[specifier], `${file}: ${specifier}`).toEqual({
+          resolvable: false,
+          code: 'ERR_CACHE_MISSING_PEER',
+          message: `${specifier} needs the optional peer dependency "${peer}", which is not installed: npm install ${peer}`,
+        })
+      }
+      expect(out.spans, `${file}: OpenTelemetry bridge without prom-client`).toEqual(['cache.get'])
+      expect(out.prometheus, file).toEqual({
+        code: 'ERR_CACHE_MISSING_PEER',
+        message:
+          'registerCacheMetrics (@cache/core/metrics) needs the optional peer dependency "prom-client", which is not installed: npm install prom-client',
+      })
     }
   })
 

@@ -1,7 +1,8 @@
 import diagnostics from 'node:diagnostics_channel'
-import { Counter, Gauge, register as globalRegistry, Histogram, type Registry } from 'prom-client'
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Cache } from '../../cache.js'
 import { assertKnownOptions, optionKeys } from '../../known-options.js'
+import { requirePeer } from '../../require-peer.js'
 import type { CacheStats } from '../../stats.js'
 import { CACHE_CHANNELS, type CacheTraceContext, instrumentCache } from './trace-channels.js'
 
@@ -47,6 +48,9 @@ interface Family {
   read: (stats: CacheStats) => [Record<string, string>, number][]
 }
 
+/** The prom-client module, loaded on first use. */
+type PromClient = typeof import('prom-client')
+
 const BREAKER_STATES = ['closed', 'half-open', 'open'] as const
 const TIERS = ['memory', 'remote'] as const
 
@@ -70,7 +74,10 @@ const sources = new WeakMap<Registry, Map<string, Cache>>()
  */
 export function registerCacheMetrics(cache: Cache, options: CacheMetricsOptions = {}): CacheMetrics {
   assertKnownOptions(options, METRICS_OPTIONS, 'registerCacheMetrics options')
-  const registry = options.registry ?? globalRegistry
+  // Loaded here, not with the entry point: the tracing half of `@cache/core/metrics` (the
+  // OpenTelemetry bridge) works without prom-client.
+  const prom = requirePeer<PromClient>('prom-client', 'registerCacheMetrics (@cache/core/metrics)')
+  const registry = options.registry ?? prom.register
   const prefix = options.prefix ?? 'cache_'
   const name = cache.namespacePath.split('/')[0]!
   let caches = sources.get(registry)
@@ -80,9 +87,11 @@ export function registerCacheMetrics(cache: Cache, options: CacheMetricsOptions 
   }
   const fresh = caches.size === 0 && registry.getSingleMetric(`${prefix}requests_total`) === undefined
   caches.set(name, cache)
-  if (fresh) for (const family of families()) register(registry, prefix, family, caches)
+  if (fresh) for (const family of families()) register(prom, registry, prefix, family, caches)
   const unsubscribe =
-    options.loadDuration === false ? () => {} : timeLoads(cache, registry, prefix, name, options.buckets)
+    options.loadDuration === false
+      ? () => {}
+      : timeLoads(prom, cache, registry, prefix, name, options.buckets)
   return {
     registry,
     unregister() {
@@ -162,14 +171,20 @@ function families(): (Family & {
   ]
 }
 
-function register(registry: Registry, prefix: string, family: Family, caches: Map<string, Cache>): void {
+function register(
+  prom: PromClient,
+  registry: Registry,
+  prefix: string,
+  family: Family,
+  caches: Map<string, Cache>,
+): void {
   // Counters cannot be set: at each scrape each one is raised by what the stats grew since the
   // last. Remembered per cache instance, so a cache re-created under the same name adds on.
   const seen = new WeakMap<Cache, Map<string, number>>()
   const labelNames = ['cache', ...family.labels]
   const config = { name: `${prefix}${family.name}`, help: family.help, labelNames, registers: [registry] }
   if (family.type === 'gauge') {
-    new Gauge({
+    new prom.Gauge({
       ...config,
       collect(this: Gauge<string>) {
         this.reset()
@@ -179,7 +194,7 @@ function register(registry: Registry, prefix: string, family: Family, caches: Ma
     })
     return
   }
-  new Counter({
+  new prom.Counter({
     ...config,
     collect(this: Counter<string>) {
       for (const [name, cache] of caches) {
@@ -198,6 +213,7 @@ function register(registry: Registry, prefix: string, family: Family, caches: Ma
 }
 
 function timeLoads(
+  prom: PromClient,
   cache: Cache,
   registry: Registry,
   prefix: string,
@@ -208,7 +224,7 @@ function timeLoads(
   const metric = `${prefix}load_duration_seconds`
   const histogram =
     (registry.getSingleMetric(metric) as Histogram<string> | undefined) ??
-    new Histogram({
+    new prom.Histogram({
       name: metric,
       help: 'Duration of loader calls (getOrSet misses), failed ones included.',
       labelNames: ['cache', 'outcome'],

@@ -1,6 +1,7 @@
 import type { Keyv } from 'keyv'
 import { CacheError, errors } from '../../errors.js'
 import { assertKnownOptions, optionKeys } from '../../known-options.js'
+import { assertPeer } from '../../require-peer.js'
 import { type CacheStore, STORE_CONTRACT_VERSION, type StoreCapabilities, type StoreWrite } from '../store.js'
 
 /** Options of {@link KeyvStore}. */
@@ -17,6 +18,10 @@ export interface KeyvStoreOptions {
    */
   persistent?: boolean
 }
+
+// keyv is an optional peer. The store only wraps Keyv instances the application made, so it is
+// not loaded here; but a missing keyv is a broken install, reported when the entry point loads.
+assertPeer('keyv', '@cache/core/keyv')
 
 const KEYV_STORE_OPTIONS = optionKeys<KeyvStoreOptions>({ shared: true, persistent: true })
 

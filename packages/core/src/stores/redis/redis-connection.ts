@@ -1,6 +1,10 @@
-import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis'
+import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis'
 import { CacheError, errors } from '../../errors.js'
 import { assertKnownOptions, optionKeys } from '../../known-options.js'
+import { requirePeer } from '../../require-peer.js'
+
+// ioredis is an optional peer: without it, loading `@cache/core/redis` says what to install.
+const ioredis = requirePeer<typeof import('ioredis')>('ioredis', '@cache/core/redis')
 
 /** How a {@link RedisStore} reaches Redis: one of `url` (optionally completed by `redis`), `redis`, `cluster` or `client`. */
 export interface RedisConnectionOptions {
@@ -65,7 +69,7 @@ export function connectRedis(options: RedisConnectionOptions): { client: Redis |
   if (options.cluster !== undefined) {
     assertKnownOptions(options.cluster, CLUSTER_OPTIONS, 'RedisStore cluster options')
     const { nodes, options: clusterOptions } = options.cluster
-    const client = new Cluster(nodes, {
+    const client = new ioredis.Cluster(nodes, {
       enableOfflineQueue: false,
       enableAutoPipelining: true,
       clusterRetryStrategy: defaults.retryStrategy,
@@ -92,7 +96,7 @@ export function connectRedis(options: RedisConnectionOptions): { client: Redis |
       )
     }
     // `redis` options may complete a URL (TLS CA, timeouts).
-    return { client: new Redis(options.url, { ...defaults, ...options.redis }), owned: true }
+    return { client: new ioredis.Redis(options.url, { ...defaults, ...options.redis }), owned: true }
   }
-  return { client: new Redis({ ...defaults, ...options.redis }), owned: true }
+  return { client: new ioredis.Redis({ ...defaults, ...options.redis }), owned: true }
 }
