@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { ChaosStore } from '../test/chaos-store.js'
 import { ConnectingStore } from '../test/connecting-store.js'
 import { createCache } from './create-cache.js'
 import { MemoryStore } from './stores/memory-store.js'
@@ -29,6 +30,20 @@ describe('cache.health()', () => {
       closed: false,
       tiers: { remote: { ok: true, store: 'memory', breaker: 'closed' } },
     })
+  })
+
+  it('invalidations waiting for the store: counted, and not ok until replayed', async () => {
+    const store = new ChaosStore(new MemoryStore())
+    const cache = createCache({ memory: false, store })
+    store.mode = 'fail'
+    await cache.delete('k')
+    await cache.invalidateTags(['t'])
+    expect(cache.health().tiers.remote).toMatchObject({ ok: false, pendingInvalidations: 2 })
+    store.mode = 'ok'
+    await vi.waitFor(() =>
+      expect(cache.health().tiers.remote).toEqual({ ok: true, store: 'chaos', breaker: 'closed' }),
+    )
+    await cache.close()
   })
 
   it('a connecting store: not ok until connected, with the cause of the failure', () => {

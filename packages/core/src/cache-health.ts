@@ -17,6 +17,11 @@ export interface RemoteHealth {
   breaker: BreakerState
   /** The invalidation bus, when there is one: `connected` once subscribed. */
   bus?: { connected: boolean }
+  /**
+   * Invalidations waiting to be replayed to the store (see `remote.outboxSize`), when there are
+   * any: until they land this process refuses the L2 values they name.
+   */
+  pendingInvalidations?: number
   /** Why the store is not connected (`connect ECONNREFUSED 127.0.0.1:6379`), while it is not. */
   lastError?: string
 }
@@ -51,7 +56,13 @@ export function cacheHealth(core: CacheCore): CacheHealth {
       if (error !== undefined) remote.lastError = describeError(error)
     }
     if (core.bus !== undefined) remote.bus = { connected: core.bus.connected }
-    remote.ok = remote.connected !== false && remote.bus?.connected !== false && remote.breaker !== 'open'
+    const pending = core.outbox?.pending ?? 0
+    if (pending > 0) remote.pendingInvalidations = pending
+    remote.ok =
+      remote.connected !== false &&
+      remote.bus?.connected !== false &&
+      remote.breaker !== 'open' &&
+      pending === 0
     tiers.remote = remote
   }
   return { ok: !core.closed && (tiers.remote?.ok ?? true), closed: core.closed, tiers }
