@@ -1,10 +1,10 @@
 import type { Cache } from '@cache/core'
 import { RESPONSE_CACHE } from '@cache/nestjs'
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common'
+import { Inject, Injectable } from '@nestjs/common'
 
-/** Handler invocations per route and item versions, in this process; and the cache's lifecycle. */
+/** Handler invocations per route and item versions, in this process. */
 @Injectable()
-export class AppState implements OnApplicationShutdown {
+export class AppState {
   readonly calls: Record<string, number> = {}
   readonly versions = new Map<string, number>()
 
@@ -19,10 +19,5 @@ export class AppState implements OnApplicationShutdown {
     for (const name of Object.keys(this.calls)) delete this.calls[name]
     this.versions.clear()
     await this.cache.clear()
-  }
-
-  // The cache is the app's: close it (and its Redis connections) when Nest shuts down.
-  onApplicationShutdown(): Promise<void> {
-    return this.cache.close()
   }
 }

@@ -6,6 +6,12 @@ export const RESPONSE_CACHE = '@cache/nestjs:cache'
 /** Token of the `HttpCache` behind the interceptor (`invalidate({ paths, tags })`). */
 export const HTTP_RESPONSE_CACHE = '@cache/nestjs:http-cache'
 
+/** @internal The module's `AdapterCache` (its cache, HTTP cache and lifecycle). */
+export const ADAPTER_CACHE = '@cache/nestjs:adapter-cache'
+
+/** @internal The provider that awaits the cache at boot and closes it at shutdown. */
+export const CACHE_LIFECYCLE = '@cache/nestjs:lifecycle'
+
 /** Metadata keys of the decorators. */
 export const CACHE_RESPONSE_METADATA = '@cache/nestjs:cache-response'
 export const NO_CACHE_METADATA = '@cache/nestjs:no-cache'
