@@ -41,9 +41,17 @@ export class ResponseCacheInterceptor implements NestInterceptor {
   readonly #http: HttpCache<NestRequest>
   readonly #routes: RouteTable
 
-  constructor(http: HttpCache<NestRequest>, reflector: Reflector = new Reflector()) {
+  /**
+   * @param owns - whether this interceptor serves a controller's routes: each module that imports
+   *   its own `ResponseCacheModule` has its own interceptor (default: every controller).
+   */
+  constructor(
+    http: HttpCache<NestRequest>,
+    reflector: Reflector = new Reflector(),
+    owns: (controller: Function) => boolean = () => true,
+  ) {
     this.#http = http
-    this.#routes = new RouteTable(http, reflector)
+    this.#routes = new RouteTable(http, reflector, owns)
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

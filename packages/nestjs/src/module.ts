@@ -1,11 +1,13 @@
 import { type AdapterCache, type AdapterCacheOptions, adapterCache } from '@cache/core/http'
-import { ConfigurableModuleBuilder, Module } from '@nestjs/common'
-import { APP_INTERCEPTOR, Reflector } from '@nestjs/core'
+import { ConfigurableModuleBuilder, type DynamicModule, Module } from '@nestjs/common'
+import { APP_INTERCEPTOR, ModulesContainer, Reflector } from '@nestjs/core'
 import { ResponseCacheLifecycle } from './cache-lifecycle.js'
+import { CacheScope, scopeOwners } from './cache-scope.js'
 import { ResponseCacheInterceptor } from './interceptor.js'
 import {
   ADAPTER_CACHE,
   CACHE_LIFECYCLE,
+  CACHE_SCOPE,
   HTTP_RESPONSE_CACHE,
   type NestRequest,
   RESPONSE_CACHE,
@@ -41,6 +43,9 @@ export type ResponseCacheModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE
  * ready logs a warning, or fails the start under `requireReady`); `app.close()` closes the cache
  * when the module owns it (`closeCache`).
  *
+ * Several modules may each import their own `forRoot`: a controller's cached routes use the cache
+ * its module imports, or the global one when it imports none.
+ *
  * @example
  * ResponseCacheModule.forRoot({ cache: { store: new RedisStore({ url }) }, ttl: '1m' })
  * ResponseCacheModule.forRootAsync({ imports: [ConfigModule], inject: [ConfigService],
@@ -66,16 +71,51 @@ export type ResponseCacheModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE
     },
     {
       provide: APP_INTERCEPTOR,
-      useFactory: (adapter: AdapterCache<NestRequest>, reflector: Reflector) =>
-        new ResponseCacheInterceptor(adapter.http, reflector),
-      inject: [ADAPTER_CACHE, Reflector],
+      // One per forRoot, each acting on the routes of the controllers its cache serves.
+      useFactory: (
+        adapter: AdapterCache<NestRequest>,
+        reflector: Reflector,
+        scope: CacheScope,
+        modules: ModulesContainer,
+      ) =>
+        new ResponseCacheInterceptor(adapter.http, reflector, (controller) => {
+          const owner = scopeOwners(modules).get(controller)
+          return owner === undefined || owner === scope
+        }),
+      inject: [ADAPTER_CACHE, Reflector, CACHE_SCOPE, ModulesContainer],
     },
     {
       provide: CACHE_LIFECYCLE,
-      useFactory: (adapter: AdapterCache<NestRequest>) => new ResponseCacheLifecycle(adapter),
-      inject: [ADAPTER_CACHE],
+      useFactory: (adapter: AdapterCache<NestRequest>, modules: ModulesContainer) =>
+        new ResponseCacheLifecycle(adapter, modules),
+      inject: [ADAPTER_CACHE, ModulesContainer],
     },
   ],
   exports: [RESPONSE_CACHE, HTTP_RESPONSE_CACHE],
 })
-export class ResponseCacheModule extends ConfigurableModuleClass {}
+export class ResponseCacheModule extends ConfigurableModuleClass {
+  /** The module with these options (`isGlobal`, default `true`, plus {@link ResponseCacheModuleOptions}). */
+  static forRoot(options: ResponseCacheModuleRootOptions): DynamicModule {
+    const { isGlobal = true, ...moduleOptions } = options
+    return {
+      module: ResponseCacheModule,
+      global: isGlobal,
+      providers: [
+        // A factory, not `useValue`: Nest 10 serialises a `useValue` into the module's identity,
+        // and a cache's store holds a whole Redis client.
+        { provide: MODULE_OPTIONS_TOKEN, useFactory: () => moduleOptions },
+        { provide: CACHE_SCOPE, useValue: new CacheScope() },
+      ],
+    }
+  }
+
+  /** The module with options from a factory (`useFactory` + `inject`, `useClass`, `useExisting`), `isGlobal`. */
+  static forRootAsync(options: ResponseCacheModuleAsyncOptions): DynamicModule {
+    // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this`, the module Nest registers, our class.
+    const module = super.forRootAsync(options)
+    return {
+      ...module,
+      providers: [...(module.providers ?? []), { provide: CACHE_SCOPE, useValue: new CacheScope() }],
+    }
+  }
+}

@@ -29,14 +29,19 @@ const WRITES_ITSELF = /^[12]:/
 export class RouteTable {
   readonly #http: HttpCache<NestRequest>
   readonly #reflector: Reflector
+  readonly #owns: (controller: Function) => boolean
   readonly #routes = new WeakMap<Function, CachedRoute | null>()
 
-  constructor(http: HttpCache<NestRequest>, reflector: Reflector) {
+  constructor(http: HttpCache<NestRequest>, reflector: Reflector, owns: (controller: Function) => boolean) {
     this.#http = http
     this.#reflector = reflector
+    this.#owns = owns
   }
 
-  /** The handler's entry, or `null` when the cache leaves it alone (not decorated, or `@NoCache()`). */
+  /**
+   * The handler's entry, or `null` when the cache leaves it alone (not decorated, `@NoCache()`,
+   * or a controller another module's cache serves).
+   */
   get(context: ExecutionContext): CachedRoute | null {
     const handler = context.getHandler()
     let entry = this.#routes.get(handler)
@@ -49,7 +54,7 @@ export class RouteTable {
 
   #build(handler: Function, controller: Function): CachedRoute | null {
     const reflector = this.#reflector
-    if (reflector.get(NO_CACHE_METADATA, handler) === true) return null
+    if (reflector.get(NO_CACHE_METADATA, handler) === true || !this.#owns(controller)) return null
     const targets = [handler, controller]
     const options = reflector.getAllAndOverride<Options | undefined>(CACHE_RESPONSE_METADATA, targets)
     const tags = reflector.get<TagsSource<NestRequest> | undefined>(INVALIDATE_TAGS_METADATA, handler)

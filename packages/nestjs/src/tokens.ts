@@ -9,6 +9,9 @@ export const HTTP_RESPONSE_CACHE = '@cache/nestjs:http-cache'
 /** @internal The module's `AdapterCache` (its cache, HTTP cache and lifecycle). */
 export const ADAPTER_CACHE = '@cache/nestjs:adapter-cache'
 
+/** @internal The {@link CacheScope} of one `forRoot`/`forRootAsync`: which module's routes it serves. */
+export const CACHE_SCOPE = '@cache/nestjs:scope'
+
 /** @internal The provider that awaits the cache at boot and closes it at shutdown. */
 export const CACHE_LIFECYCLE = '@cache/nestjs:lifecycle'
 
