@@ -1,10 +1,24 @@
+import { execFileSync } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type RedisServerHandle, startPrivateRedis } from '@cache/test-utils/redis'
 import { Redis } from 'ioredis'
 
+/** The version of the `redis-server` binary the harness starts (`REDIS_SERVER_BIN` or PATH), e.g. `7.0.15`. */
+export function redisServerVersion(): string {
+  const text = execFileSync(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--version'], {
+    encoding: 'utf8',
+  })
+  return /v=(\d+\.\d+\.\d+)/.exec(text)?.[1] ?? '0.0.0'
+}
+
 // AOF on (fsync once a second: a SIGKILL loses nothing Redis acknowledged, only an OS crash
-// would) so that a restart can bring the data back; DEBUG allowed for DEBUG SLEEP.
-const CONFIG = { appendonly: 'yes', appendfsync: 'everysec', 'enable-debug-command': 'yes' }
+// would) so that a restart can bring the data back. DEBUG is refused by default since Redis 7,
+// which also introduced the directive that allows it (older servers refuse the directive).
+function serverConfig(): Record<string, string> {
+  const config: Record<string, string> = { appendonly: 'yes', appendfsync: 'everysec' }
+  if (Number(redisServerVersion().split('.')[0]) >= 7) config['enable-debug-command'] = 'yes'
+  return config
+}
 
 /**
  * The drill's private `redis-server` on a free 127.0.0.1 port (the test-utils harness), with
@@ -20,7 +34,7 @@ export class DrillRedis {
 
   /** Starts the server. */
   static async start(): Promise<DrillRedis> {
-    return new DrillRedis(await startPrivateRedis({ config: CONFIG }))
+    return new DrillRedis(await startPrivateRedis({ config: serverConfig() }))
   }
 
   /** `redis://127.0.0.1:<port>`. */
@@ -41,7 +55,7 @@ export class DrillRedis {
   async restart(keepData: boolean): Promise<void> {
     if (keepData) return this.#server.restart()
     const old = this.#server
-    this.#server = await startPrivateRedis({ config: CONFIG, port: old.port })
+    this.#server = await startPrivateRedis({ config: serverConfig(), port: old.port })
     await old.stop()
   }
 

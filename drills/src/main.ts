@@ -1,9 +1,9 @@
 // The fault drills: `npm run drills -- --help`.
-import { execFileSync } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseDrillOptions, USAGE } from './drill-options.js'
 import { latencyTargets, type Row, rowPassed } from './drill-recorder.js'
+import { redisServerVersion } from './drill-redis.js'
 import { reportTable } from './report-table.js'
 import { runDrill } from './run-drill.js'
 
@@ -26,7 +26,7 @@ const first = options.plans[0]!
 const targets = latencyTargets(first.budgetMs, first.slackMs)
 console.log(
   [
-    `Fault drills: ${first.instances} instances per app, one private ${redisVersion()}, node ${process.version}, ${cpus().length} CPUs`,
+    `Fault drills: ${first.instances} instances per app, one private redis-server ${redisServerVersion()}, node ${process.version}, ${cpus().length} CPUs`,
     `Load: ${first.load.workers} workers, ~${first.load.rate} req/s of reads and predicts, ${first.load.items} items, seed ${first.seed}`,
     `Faults last ${first.faultMs} ms, recovery windows ${first.afterMs} ms`,
     `Latency target = handler time + budget ${first.budgetMs} ms + slack ${first.slackMs} ms: ${Object.entries(
@@ -63,17 +63,6 @@ for (const plan of options.plans) {
 console.log(`\nFault drills ${failed ? 'FAILED' : 'passed'}`)
 if (traceFile !== undefined) await new Promise((resolve) => traceFile.end(resolve))
 process.exit(failed ? 1 : 0)
-
-function redisVersion(): string {
-  try {
-    const text = execFileSync(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--version'], {
-      encoding: 'utf8',
-    })
-    return `redis-server ${/v=(\S+)/.exec(text)?.[1] ?? '?'}`
-  } catch {
-    return 'redis-server'
-  }
-}
 
 function slowestOf(row: Row): string[] {
   return (['during', 'after'] as const).flatMap((window) => {
