@@ -1,6 +1,6 @@
-import type { Cache } from '@cache/core'
 import {
-  createHttpCache,
+  type AdapterCacheOptions,
+  adapterCache,
   type HttpCache,
   type HttpDecision,
   type HttpInvalidation,
@@ -12,16 +12,12 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { produceResponse } from './capture-response.js'
 import { requestInfo } from './request-info.js'
 
-/** Options of {@link responseCache}: the cache, plus route options that every request of this middleware uses. */
-export interface ResponseCacheOptions extends RouteCacheOptions<Request> {
-  /** The cache responses are stored in (`createCache(...)`, memory or memory + Redis). */
-  cache: Cache
-  /**
-   * Child namespace of `cache` holding the responses.
-   * @default 'http'
-   */
-  namespace?: string
-}
+/**
+ * Options of {@link responseCache}: the cache (a `Cache`, or the options of one the middleware
+ * creates and owns), its lifecycle (`closeCache`, `requireReady`), `namespace`, plus route options
+ * that every request of this middleware uses.
+ */
+export interface ResponseCacheOptions extends AdapterCacheOptions<Request> {}
 
 /** The middleware returned by {@link responseCache}, with helpers attached. */
 export interface ResponseCacheMiddleware extends RequestHandler {
@@ -34,6 +30,19 @@ export interface ResponseCacheMiddleware extends RequestHandler {
   invalidate(what: HttpInvalidation): Promise<void>
   /** The framework-free HTTP layer underneath. */
   readonly http: HttpCache<Request>
+  /**
+   * Waits for the cache to be ready (Redis connected), for your start-up: `await rc.ready()`
+   * before `app.listen()`. Resolves `true` once ready; when it is not, warns on the console and
+   * resolves `false` (the app can serve from memory and its handlers), or rejects with the cause
+   * under `requireReady`.
+   */
+  ready(): Promise<boolean>
+  /**
+   * Closes the cache when this middleware owns it (`closeCache`: it created the cache from
+   * options); otherwise does nothing. Express has no close hook: call it when your server closes,
+   * `server.on('close', () => rc.close())`, so that no Redis connection keeps the process alive.
+   */
+  close(): Promise<void>
 }
 
 // Set on a request by the first responseCache middleware it meets, so a nested one passes through.
@@ -46,14 +55,17 @@ const HANDLED = Symbol.for('@cache/express.handled')
  * here, at setup: a bad one throws `ERR_CACHE_INVALID_OPTION`. Errors go to `next(err)`.
  *
  * A request meets at most one responseCache: the first one on its way handles it, later ones
- * pass it through.
+ * pass it through. Given the options of a cache (not a `Cache`), it creates the cache: use one
+ * middleware and its `route()`s for the app, `await rc.ready()` at start-up and `rc.close()` when
+ * the server closes.
  *
  * @example
  * const rc = responseCache({ cache, ttl: '1m' })
  * app.get('/items/:id', rc.route({ tags: (req) => [`item:${req.params.id}`] }), getItem)
  */
 export function responseCache(options: ResponseCacheOptions): ResponseCacheMiddleware {
-  const http = createHttpCache<Request>(options)
+  const adapter = adapterCache<Request>(options, '@cache/express')
+  const http = adapter.http
   const middleware = handlerFor(http, http.route()) as ResponseCacheMiddleware
   Object.defineProperties(middleware, {
     route: {
@@ -62,6 +74,8 @@ export function responseCache(options: ResponseCacheOptions): ResponseCacheMiddl
     },
     invalidate: { value: (what: HttpInvalidation) => http.invalidate(what) },
     http: { value: http },
+    ready: { value: () => adapter.ready((message) => console.warn(`@cache/express: ${message}`)) },
+    close: { value: () => adapter.close() },
   })
   return middleware
 }

@@ -1,5 +1,6 @@
 export { abandonRequest } from './abandon-request.js'
 export { type Deferred, deferred } from './deferred.js'
+export { expectCleanShutdown } from './expect-clean-shutdown.js'
 export * from './http-contract/index.js'
 export * from './redis/index.js'
 export { REDIS_URL_KEY } from './redis/redis-url-key.js'
