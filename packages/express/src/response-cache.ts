@@ -1,4 +1,6 @@
+import { assertKnownOptions } from '@cache/core'
 import {
+  ADAPTER_OPTION_KEYS,
   type AdapterCacheOptions,
   adapterCache,
   type HttpCache,
@@ -64,6 +66,8 @@ const HANDLED = Symbol.for('@cache/express.handled')
  * app.get('/items/:id', rc.route({ tags: (req) => [`item:${req.params.id}`] }), getItem)
  */
 export function responseCache(options: ResponseCacheOptions): ResponseCacheMiddleware {
+  // A typo'd option silently ignored is a cache that does not do what its author thinks.
+  assertKnownOptions(options, ADAPTER_OPTION_KEYS, 'responseCache() options')
   const adapter = adapterCache<Request>(options, '@cache/express')
   const http = adapter.http
   const middleware = handlerFor(http, http.route()) as ResponseCacheMiddleware

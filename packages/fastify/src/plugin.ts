@@ -1,5 +1,5 @@
-import { CacheError, errors } from '@cache/core'
-import { type AdapterCacheOptions, adapterCache } from '@cache/core/http'
+import { assertKnownOptions, CacheError, errors } from '@cache/core'
+import { ADAPTER_OPTION_KEYS, type AdapterCacheOptions, adapterCache } from '@cache/core/http'
 import type { FastifyPluginAsync, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { cacheOnSend, cachePreHandler, kExchange } from './exchange.js'
@@ -28,7 +28,11 @@ function append<T>(hooks: Hook<T>, hook: T): T[] {
   return hooks === undefined ? [hook] : Array.isArray(hooks) ? [...hooks, hook] : [hooks, hook]
 }
 
+const PLUGIN_OPTION_KEYS = [...ADAPTER_OPTION_KEYS, 'global']
+
 const plugin: FastifyPluginAsync<ResponseCachePluginOptions> = async (fastify, options) => {
+  // A typo'd option silently ignored is a cache that does not do what its author thinks.
+  assertKnownOptions(options, PLUGIN_OPTION_KEYS, '@cache/fastify plugin options')
   const { global = true, ...adapterOptions } = options
   if (typeof global !== 'boolean')
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'global must be a boolean')

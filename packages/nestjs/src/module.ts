@@ -1,4 +1,10 @@
-import { type AdapterCache, type AdapterCacheOptions, adapterCache } from '@cache/core/http'
+import { assertKnownOptions } from '@cache/core'
+import {
+  ADAPTER_OPTION_KEYS,
+  type AdapterCache,
+  type AdapterCacheOptions,
+  adapterCache,
+} from '@cache/core/http'
 import { ConfigurableModuleBuilder, type DynamicModule, Module } from '@nestjs/common'
 import { APP_INTERCEPTOR, ModulesContainer, Reflector } from '@nestjs/core'
 import { ResponseCacheLifecycle } from './cache-lifecycle.js'
@@ -32,12 +38,22 @@ export type ResponseCacheModuleRootOptions = typeof OPTIONS_TYPE
 /** What `ResponseCacheModule.forRootAsync()` takes: `useFactory`, `inject`, `imports` (or `useClass`), `isGlobal`. */
 export type ResponseCacheModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE
 
+const ASYNC_KEYS = [
+  'imports',
+  'inject',
+  'useFactory',
+  'useClass',
+  'useExisting',
+  'provideInjectionTokensFrom',
+  'isGlobal',
+]
+
 /**
  * Response caching over the shared HTTP rules of `@cache/core/http`. Registers
  * {@link ResponseCacheInterceptor} globally (it acts on routes decorated with `@CacheResponse()` or
  * `@InvalidateTags()` only) and provides `RESPONSE_CACHE` (the `Cache`, for `@Memoize()` and your
  * own use) and `HTTP_RESPONSE_CACHE` (`invalidate({ paths, tags })`). Options are validated when
- * the module is created (`ERR_CACHE_INVALID_OPTION`).
+ * the module is created (`ERR_CACHE_INVALID_OPTION`, unknown keys included).
  *
  * Lifecycle: the app's start (`app.init()`, `app.listen()`) waits for `cache.ready()` (a cache not
  * ready logs a warning, or fails the start under `requireReady`); `app.close()` closes the cache
@@ -55,8 +71,10 @@ export type ResponseCacheModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE
   providers: [
     {
       provide: ADAPTER_CACHE,
-      useFactory: (options: ResponseCacheModuleOptions) =>
-        adapterCache<NestRequest>(options, '@cache/nestjs'),
+      useFactory: (options: ResponseCacheModuleOptions) => {
+        assertKnownOptions(options, ADAPTER_OPTION_KEYS, 'ResponseCacheModule options')
+        return adapterCache<NestRequest>(options, '@cache/nestjs')
+      },
       inject: [MODULE_OPTIONS_TOKEN],
     },
     {
@@ -96,6 +114,7 @@ export type ResponseCacheModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE
 export class ResponseCacheModule extends ConfigurableModuleClass {
   /** The module with these options (`isGlobal`, default `true`, plus {@link ResponseCacheModuleOptions}). */
   static forRoot(options: ResponseCacheModuleRootOptions): DynamicModule {
+    assertKnownOptions(options, [...ADAPTER_OPTION_KEYS, 'isGlobal'], 'ResponseCacheModule.forRoot()')
     const { isGlobal = true, ...moduleOptions } = options
     return {
       module: ResponseCacheModule,
@@ -111,6 +130,7 @@ export class ResponseCacheModule extends ConfigurableModuleClass {
 
   /** The module with options from a factory (`useFactory` + `inject`, `useClass`, `useExisting`), `isGlobal`. */
   static forRootAsync(options: ResponseCacheModuleAsyncOptions): DynamicModule {
+    assertKnownOptions(options, ASYNC_KEYS, 'ResponseCacheModule.forRootAsync()')
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this`, the module Nest registers, our class.
     const module = super.forRootAsync(options)
     return {
