@@ -3,6 +3,8 @@ import type { CacheCore } from './cache-core.js'
 import { CacheError, errors } from './errors.js'
 
 const PROBE = { probe: true } as const
+const SLOW = { slow: true } as const
+const SLOW_PROBE = { probe: true, slow: true } as const
 
 /** How the invalidation outbox of `core` reaches the store and the bus. */
 export function invalidationTarget(core: CacheCore): OutboxTarget {
@@ -25,7 +27,7 @@ export function invalidationTarget(core: CacheCore): OutboxTarget {
               for (const prefix of message.prefixes) removed += await s.clear(prefix)
               return removed
             },
-            options,
+            probe ? SLOW_PROBE : SLOW,
           )
       }
     },

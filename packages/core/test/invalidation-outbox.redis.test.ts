@@ -70,4 +70,19 @@ describe('invalidations are never lost while Redis cannot be reached', () => {
     expect(await a.get('untouched')).toBeUndefined()
     await until(async () => (await s.client().exists('f:untouched')) === 0)
   })
+
+  it('a clear of a large namespace gets more than one deadline, so it is not cut and started over', async () => {
+    const s = await h.server()
+    const { cache } = await h.cache(s.url, { remote: { timeout: 25, breakerThreshold: 3 } })
+    const admin = s.client()
+    for (let batch = 0; batch < 5; batch++) {
+      const args = Array.from({ length: 10_000 }, (_, i) => [`f:k${batch}-${i}`, 'v']).flat()
+      await admin.mset(...args)
+    }
+    const faults: string[] = []
+    cache.on('error', ({ error, operation }) => faults.push(`${operation}: ${error.message}`))
+    await cache.clear()
+    expect(faults).toEqual([])
+    expect(await admin.dbsize()).toBeLessThan(10) // only the generations remain
+  })
 })

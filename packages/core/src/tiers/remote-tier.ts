@@ -31,7 +31,16 @@ export interface CallOptions<T> {
    * command, so a caller that acquired something (a lease) can give it back. @default undefined
    */
   late?: (value: T) => void
+  /**
+   * A call that walks the keyspace (a namespace clear: SCAN + UNLINK) gets
+   * {@link SLOW_CALL_FACTOR} times the deadline: cut at the usual one, it would fail on any large
+   * namespace, and the invalidation outbox would start it over and over. @default false
+   */
+  slow?: boolean
 }
+
+/** How many deadlines a `slow` call gets. */
+export const SLOW_CALL_FACTOR = 20
 
 /** Fault handling around the remote store. */
 export interface RemoteTierOptions {
@@ -60,6 +69,7 @@ export class RemoteTier {
   readonly store: CacheStore
   readonly #breaker: CircuitBreaker
   readonly #deadlines: DeadlineBuckets
+  readonly #slowDeadlines: DeadlineBuckets
   readonly #batchGets: boolean
   #batch: ReadBatch | undefined
   /** Holds the calls made before the store's first connection; dropped once it has opened. */
@@ -69,6 +79,7 @@ export class RemoteTier {
     this.store = store
     this.#breaker = new CircuitBreaker(options.breaker)
     this.#deadlines = new DeadlineBuckets(options.timeout)
+    this.#slowDeadlines = new DeadlineBuckets(options.timeout * SLOW_CALL_FACTOR)
     this.#batchGets = store.capabilities.batchGets === true
     if (
       canConnect(store) &&
@@ -107,6 +118,7 @@ export class RemoteTier {
       operation,
       this.#start(() => fn(this.store)),
       options?.late,
+      options?.slow === true ? this.#slowDeadlines : this.#deadlines,
     )
   }
 
@@ -208,10 +220,14 @@ export class RemoteTier {
     )
   }
 
-  #guard<T>(operation: string, work: Promise<T>, late?: (value: T) => void): Promise<T> {
+  #guard<T>(
+    operation: string,
+    work: Promise<T>,
+    late?: (value: T) => void,
+    deadlines = this.#deadlines,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const call = new StoreCall(this, operation, reject)
-      const deadlines = this.#deadlines
+      const call = new StoreCall(this, operation, reject, deadlines.ms)
       deadlines.add(call)
       work.then(
         (value) => {
@@ -238,14 +254,9 @@ export class RemoteTier {
   }
 
   /** @internal A call past its deadline: abandoned (a late answer is dropped, a late failure swallowed). */
-  timedOut(operation: string, reject: (error: Error) => void): void {
+  timedOut(operation: string, reject: (error: Error) => void, ms: number): void {
     this.#breaker.failure()
-    reject(
-      new CacheError(
-        errors.ERR_CACHE_TIMEOUT,
-        `${this.store.name}: ${operation} exceeded ${this.#deadlines.ms} ms`,
-      ),
-    )
+    reject(new CacheError(errors.ERR_CACHE_TIMEOUT, `${this.store.name}: ${operation} exceeded ${ms} ms`))
   }
 }
 
@@ -256,14 +267,16 @@ class StoreCall implements Deadlined {
   readonly #tier: RemoteTier
   readonly #operation: string
   readonly #reject: (error: Error) => void
+  readonly #ms: number
 
-  constructor(tier: RemoteTier, operation: string, reject: (error: Error) => void) {
+  constructor(tier: RemoteTier, operation: string, reject: (error: Error) => void, ms: number) {
     this.#tier = tier
     this.#operation = operation
     this.#reject = reject
+    this.#ms = ms
   }
 
   expire(): void {
-    this.#tier.timedOut(this.#operation, this.#reject)
+    this.#tier.timedOut(this.#operation, this.#reject, this.#ms)
   }
 }
