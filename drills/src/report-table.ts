@@ -18,7 +18,7 @@ const HEADER = [
  * the requests over target without failing on them.
  */
 export function reportTable(rows: readonly Row[], judgeLatency: boolean): string {
-  const lines = [HEADER, HEADER.map(() => '---')]
+  const lines = [HEADER, HEADER.map(() => '')]
   for (const row of rows) {
     const both = [row.during, row.after]
     const sum = (pick: (w: WindowStats) => number) => both.reduce((n, w) => n + pick(w), 0)
@@ -35,7 +35,20 @@ export function reportTable(rows: readonly Row[], judgeLatency: boolean): string
       rowPassed(row, judgeLatency) ? 'pass' : 'FAIL',
     ])
   }
-  return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n')
+  return alignedMarkdown(lines)
+}
+
+// Padded as the repository's formatter (Biome) writes Markdown tables, so a report pasted into
+// the docs passes `biome check` as it is.
+function alignedMarkdown(lines: string[][]): string {
+  const widths = lines[0]!.map((_, col) => Math.max(3, ...lines.map((cells) => cells[col]!.length)))
+  return lines
+    .map((cells, row) =>
+      row === 1
+        ? `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`
+        : `| ${cells.map((cell, col) => cell.padEnd(widths[col]!)).join(' | ')} |`,
+    )
+    .join('\n')
 }
 
 function latency(window: WindowStats): string {
