@@ -25,7 +25,7 @@ const app = express()
 app.use(express.json())
 
 app.get('/items/:id', cached.route({ tags: (req) => [`item:${req.params.id}`] }), (req, res) => {
-  const id = req.params.id as string
+  const id = req.params.id
   res.json({ id, version: versions.get(id) ?? 0, calls: count('items') })
 })
 

@@ -18,16 +18,31 @@ import { requestInfo } from './request-info.js'
  * Options of {@link responseCache}: the cache (a `Cache`, or the options of one the middleware
  * creates and owns), its lifecycle (`closeCache`, `requireReady`), `namespace`, plus route options
  * that every request of this middleware uses.
+ *
+ * @typeParam P - the route parameters the callbacks see (`responseCache<{ id: string }>(...)`).
  */
-export interface ResponseCacheOptions extends AdapterCacheOptions<Request> {}
+export interface ResponseCacheOptions<P = Request['params']> extends AdapterCacheOptions<Request<P>> {}
+
+/**
+ * An Express middleware that fits any route: generic in the route's request types, so that the
+ * handlers after it keep theirs (`req.params.id` typed from `'/items/:id'`). A plain
+ * `RequestHandler` would fix them to its own.
+ */
+export type RouteMiddleware = <P, ResBody, ReqBody, ReqQuery, Locals extends Record<string, unknown>>(
+  req: Request<P, ResBody, ReqBody, ReqQuery, Locals>,
+  res: Response<ResBody, Locals>,
+  next: NextFunction,
+) => void
 
 /** The middleware returned by {@link responseCache}, with helpers attached. */
-export interface ResponseCacheMiddleware extends RequestHandler {
+export interface ResponseCacheMiddleware extends RouteMiddleware {
   /**
    * A middleware for one route, sharing this one's cache and defaults: `options` are merged over
    * them and validated now (`ERR_CACHE_INVALID_OPTION`). `false` disables caching on the route.
+   * The handlers after it keep the route's types; for typed params in the callbacks, name them:
+   * `rc.route<{ id: string }>({ tags: (req) => [`item:${req.params.id}`] })`.
    */
-  route(options?: RouteCacheOptions<Request> | false): RequestHandler
+  route<P = Request['params']>(options?: RouteCacheOptions<Request<P>> | false): RouteMiddleware
   /** Drops the cached responses of `paths` (every variant) and of `tags`. */
   invalidate(what: HttpInvalidation): Promise<void>
   /** The framework-free HTTP layer underneath. */
@@ -65,16 +80,19 @@ const HANDLED = Symbol.for('@cache/express.handled')
  * const rc = responseCache({ cache, ttl: '1m' })
  * app.get('/items/:id', rc.route({ tags: (req) => [`item:${req.params.id}`] }), getItem)
  */
-export function responseCache(options: ResponseCacheOptions): ResponseCacheMiddleware {
+export function responseCache<P = Request['params']>(
+  options: ResponseCacheOptions<P>,
+): ResponseCacheMiddleware {
   // A typo'd option silently ignored is a cache that does not do what its author thinks.
   assertKnownOptions(options, ADAPTER_OPTION_KEYS, 'responseCache() options')
-  const adapter = adapterCache<Request>(options, '@cache/express')
+  // The params type is the caller's, for its callbacks: one request type underneath.
+  const adapter = adapterCache<Request>(options as ResponseCacheOptions, '@cache/express')
   const http = adapter.http
-  const middleware = handlerFor(http, http.route()) as ResponseCacheMiddleware
+  const middleware = handlerFor(http, http.route()) as unknown as ResponseCacheMiddleware
   Object.defineProperties(middleware, {
     route: {
       value: (routeOptions?: RouteCacheOptions<Request> | false) =>
-        handlerFor(http, http.route(routeOptions)),
+        handlerFor(http, http.route(routeOptions)) as unknown as RouteMiddleware,
     },
     invalidate: { value: (what: HttpInvalidation) => http.invalidate(what) },
     http: { value: http },

@@ -17,6 +17,7 @@ export {
   type ResolvedRoute,
   ROUTE_OPTION_KEYS,
   type RouteCacheOptions,
+  type RouteCallback,
   resolveRouteOptions,
   type VaryBy,
 } from './route-options.js'

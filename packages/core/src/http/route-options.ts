@@ -2,6 +2,13 @@ import { type ByteSize, type Duration, parseBytes, parseDuration } from '../dura
 import { CacheError, errors, isCacheError } from '../errors.js'
 import { assertKnownOptions, type OptionFlags, optionKeys } from '../known-options.js'
 
+/**
+ * A route callback of the framework's request. Declared as a method, whose parameter TypeScript
+ * compares both ways, so a callback may annotate a narrower request than `R`: the route's own
+ * (`(req: FastifyRequest<{ Params: { id: string } }>) => ...`), where the framework cannot infer it.
+ */
+export type RouteCallback<R, T> = { bivarianceHack(req: R): T }['bivarianceHack']
+
 /** What the key of a route varies on besides method, protocol, host, path and query. */
 export interface VaryBy<R = unknown> {
   /**
@@ -22,7 +29,7 @@ export interface VaryBy<R = unknown> {
    * request bypasses the cache.
    * @default undefined
    */
-  user?: (req: R) => string | number | null | undefined
+  user?: RouteCallback<R, string | number | null | undefined>
 }
 
 /**
@@ -58,9 +65,9 @@ export interface RouteCacheOptions<R = unknown> {
   /** What the key varies on besides the URL (per-user, per-header, per-cookie caching). @default {} */
   varyBy?: VaryBy<R>
   /** Tags of stored responses, for `cache.invalidateTags`: a list or a function of the request. @default [] */
-  tags?: readonly string[] | ((req: R) => readonly string[])
+  tags?: readonly string[] | RouteCallback<R, readonly string[]>
   /** Extra key input: anything `hashKey` accepts. @default undefined */
-  key?: (req: R) => unknown
+  key?: RouteCallback<R, unknown>
   /**
    * Honour the request's `Cache-Control` (`no-store`: bypass; `no-cache` or `max-age=0`: run
    * the handler and store the result). Off by default so that a client cannot force
@@ -81,7 +88,7 @@ export interface RouteCacheOptions<R = unknown> {
    */
   invalidateOnMutation?: boolean
   /** Tags to invalidate after a successful mutation through this route. @default [] */
-  invalidateTags?: readonly string[] | ((req: R) => readonly string[])
+  invalidateTags?: readonly string[] | RouteCallback<R, readonly string[]>
 }
 
 /** {@link RouteCacheOptions} validated and precomputed: what `handle` reads on every request. */
