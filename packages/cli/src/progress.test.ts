@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { CliIo } from './cli-io.js'
 import { clock, Progress, progressMode } from './progress.js'
 
@@ -45,5 +45,23 @@ describe('progress', () => {
     expect(clock(65)).toBe('1:05')
     expect(clock(3725)).toBe('1:02:05')
     expect(clock(Number.NaN)).toBe('--:--')
+  })
+
+  it("counts the plain interval from the command's start, not the process's", () => {
+    vi.useFakeTimers({ toFake: ['performance'] })
+    try {
+      vi.advanceTimersByTime(60_000) // a long-lived process (a test runner, a server)
+      const io = fakeIo(false)
+      const p = new Progress(io, 'plain', 'export', undefined, 5000)
+      p.update(1)
+      p.finish(1)
+      expect(io.text()).toBe('') // a quick command prints no progress
+      const slow = new Progress(io, 'plain', 'export', undefined, 5000)
+      vi.advanceTimersByTime(5000)
+      slow.update(2)
+      expect(io.text()).toMatch(/^export 2 /)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

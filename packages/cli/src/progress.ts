@@ -43,7 +43,7 @@ export class Progress {
   readonly #start = performance.now()
   readonly #plainEveryMs: number
   #total: number | undefined
-  #last = 0
+  #last: number
   #drawn = false
 
   constructor(io: CliIo, mode: ProgressMode, label: string, total?: number, plainEveryMs = 5000) {
@@ -52,6 +52,9 @@ export class Progress {
     this.#label = label
     this.#total = total
     this.#plainEveryMs = plainEveryMs
+    // A bar draws at once; a plain line only once a command has run `plainEveryMs`, counted from
+    // its own start (not the process's: `main` also runs in long-lived processes, such as tests).
+    this.#last = mode === 'plain' ? this.#start : Number.NEGATIVE_INFINITY
   }
 
   /** Sets the total once it is known. */
