@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createCache, hashKey } from '@cache/core'
 import { findFreePort } from '@cache/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasTerminalControls, runCli } from './run-cli.js'
+import { hasTerminalControls, runMain } from './run-cli.js'
 
 let server: Server
 let base: string
@@ -47,12 +47,12 @@ describe('cachectl prewarm', () => {
   it('posts every input once, then the same inputs are HITs', async () => {
     const file = join(dir, 'inputs.jsonl')
     await writeFile(file, `${[1, 2, 3, 4, 5].map((x) => JSON.stringify({ x })).join('\n')}\n\n`)
-    const first = await runCli(['prewarm', '--url', `${base}/predict`, '--file', file, '--concurrency', '3'])
+    const first = await runMain(['prewarm', '--url', `${base}/predict`, '--file', file, '--concurrency', '3'])
     expect(first.code).toBe(0)
     expect(first.stdout).toMatch(/^prewarmed 5 of 5 inputs in [\d.]+s: 5 MISS$/m)
     expect(hasTerminalControls(first.stdout + first.stderr)).toBe(false)
     expect(computed).toHaveLength(5)
-    const second = await runCli(['prewarm', '--url', `${base}/predict`, '--file', file])
+    const second = await runMain(['prewarm', '--url', `${base}/predict`, '--file', file])
     expect(second.stdout).toMatch(/: 5 HIT$/m)
     expect(computed).toHaveLength(5)
     // Key order does not matter to the endpoint's cache: a request from "traffic" is a HIT.
@@ -63,13 +63,13 @@ describe('cachectl prewarm', () => {
   it('reports failed inputs by line and exits 1, after sending the good ones', async () => {
     const file = join(dir, 'mixed.jsonl')
     await writeFile(file, ['{"x":10}', '{"x":', '{"x":-1}', '{"x":11}'].join('\n'))
-    const r = await runCli(['prewarm', '--url', `${base}/predict`, '--file', file, '--progress', 'plain'])
+    const r = await runMain(['prewarm', '--url', `${base}/predict`, '--file', file, '--progress', 'plain'])
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/prewarmed 2 of 4 inputs/)
     expect(r.stderr).toContain('2 inputs failed:')
     expect(r.stderr).toMatch(/line 2: invalid JSON/)
     expect(r.stderr).toMatch(/line 3: HTTP 500/)
-    const json = await runCli(['prewarm', '--url', `${base}/predict`, '--file', file, '--json'])
+    const json = await runMain(['prewarm', '--url', `${base}/predict`, '--file', file, '--json'])
     expect(json.code).toBe(1)
     expect(JSON.parse(json.stdout)).toEqual({
       url: `${base}/predict`,
@@ -88,15 +88,17 @@ describe('cachectl prewarm', () => {
   it('fails fast on an unreachable endpoint, and on a bad URL or missing file', async () => {
     const file = join(dir, 'inputs.jsonl')
     const port = await findFreePort()
-    const down = await runCli(['prewarm', '--url', `http://127.0.0.1:${port}/predict`, '--file', file])
+    const down = await runMain(['prewarm', '--url', `http://127.0.0.1:${port}/predict`, '--file', file])
     expect(down).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot reach') })
-    expect(await runCli(['prewarm', '--url', 'not a url', '--file', file])).toMatchObject({ code: 2 })
-    expect(await runCli(['prewarm', '--url', `${base}/p`, '--file', join(dir, 'none.jsonl')])).toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining('no such file'),
-    })
+    expect(await runMain(['prewarm', '--url', 'not a url', '--file', file])).toMatchObject({ code: 2 })
+    expect(await runMain(['prewarm', '--url', `${base}/p`, '--file', join(dir, 'none.jsonl')])).toMatchObject(
+      {
+        code: 1,
+        stderr: expect.stringContaining('no such file'),
+      },
+    )
     expect(
-      await runCli(['prewarm', '--url', `${base}/p`, '--file', file, '--concurrency', '0']),
+      await runMain(['prewarm', '--url', `${base}/p`, '--file', file, '--concurrency', '0']),
     ).toMatchObject({ code: 2 })
   })
 })

@@ -34,7 +34,7 @@ export function runCli(
     execFile(
       process.execPath,
       [options.bin ?? CACHECTL, ...args],
-      { env: { ...base, ...env }, timeout: 20_000, ...(options.cwd ? { cwd: options.cwd } : {}) },
+      { env: { ...base, ...env }, timeout: 60_000, ...(options.cwd ? { cwd: options.cwd } : {}) },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
         resolve({ code, stdout, stderr })
