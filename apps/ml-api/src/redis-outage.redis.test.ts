@@ -59,7 +59,7 @@ describe('two replicas when Redis dies and comes back', () => {
 
     await redis.restart()
     for (const app of [a, b]) {
-      await expect.poll(async () => (await health(app)).redis.reachable, { timeout: 15_000 }).toBe(true)
+      await expect.poll(async () => (await health(app)).redis.reachable, { timeout: 30_000 }).toBe(true)
     }
     // Shared again: what a computes now, b serves from Redis (once its breaker has closed).
     let distance = 4000
@@ -70,7 +70,7 @@ describe('two replicas when Redis dies and comes back', () => {
           await flights(a, distance)
           return (await flights(b, distance)).cache
         },
-        { timeout: 15_000, interval: 250 },
+        { timeout: 30_000, interval: 250 },
       )
       .toBe('HIT')
     // And invalidations reach the other replica again (the bus has resubscribed).
@@ -88,7 +88,7 @@ describe('two replicas when Redis dies and comes back', () => {
           )
           return (await flights(b, distance)).cache
         },
-        { timeout: 15_000, interval: 250 },
+        { timeout: 30_000, interval: 250 },
       )
       .toBe('MISS')
   })

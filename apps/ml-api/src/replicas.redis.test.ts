@@ -75,7 +75,7 @@ describe('two replicas on one Redis', () => {
 
     const res = await postTo(a.url, '/cache/invalidate', { model: 'flight-delay-knn' }, admin)
     expect(res.status).toBe(200)
-    await expect.poll(async () => (await flights(b, 2001)).cache, { timeout: 5000 }).toBe('MISS')
+    await expect.poll(async () => (await flights(b, 2001)).cache, { timeout: 30_000 }).toBe('MISS')
     // The other model was left alone.
     expect((await postTo(b.url, '/v1/embeddings', { input: 'invalidate across' })).cache).toBe('HIT')
 
@@ -83,7 +83,7 @@ describe('two replicas on one Redis', () => {
     expect(cleared.status).toBe(200)
     await expect
       .poll(async () => (await postTo(a.url, '/v1/embeddings', { input: 'invalidate across' })).cache, {
-        timeout: 5000,
+        timeout: 30_000,
       })
       .toBe('MISS')
   })

@@ -59,8 +59,11 @@ export async function spawnCacheWorker(env: Record<string, string>): Promise<Cac
   }
 }
 
-/** Polls `check` until it returns true or `ms` passes. */
-export async function eventually(check: () => Promise<boolean> | boolean, ms = 3000): Promise<void> {
+/**
+ * Polls `check` until it returns true or `ms` passes (generous: every check is a round trip to
+ * a child process, and the machine may be busy).
+ */
+export async function eventually(check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
   const until = Date.now() + ms
   for (;;) {
     if (await check()) return

@@ -51,7 +51,7 @@ export function useFaultHarness() {
 }
 
 /** Polls `check` until it holds; fails after `ms` (generous: the machine may be busy). */
-export async function until(check: () => Promise<boolean> | boolean, ms = 8000): Promise<void> {
+export async function until(check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms
   while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time')

@@ -79,7 +79,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await post('/v1/embeddings', { input: ['paid once', 'paid twice'] })
     await post('/v1/embeddings', { input: ['paid once', 'paid twice'] })
 
-    await expect.poll(() => text('items-served'), { timeout: 10_000 }).toBe('6')
+    await expect.poll(() => text('items-served'), { timeout: 30_000 }).toBe('6')
     expect(await text('items-computed')).toBe('4')
     expect(await text('hit-ratio')).toBe('60.0 %')
     expect(await text('time-saved')).toMatch(/s$/)
@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
       .poll(
         async () => ((await page.locator('#ratio-line').getAttribute('points')) ?? '').split(' ').length,
         {
-          timeout: 10_000,
+          timeout: 30_000,
         },
       )
       .toBeGreaterThan(2)

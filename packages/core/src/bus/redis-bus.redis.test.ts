@@ -1,15 +1,10 @@
-import { startPrivateRedis } from '@cache/test-utils'
+import { startPrivateRedis, until as untilWithin } from '@cache/test-utils'
 import { describe, expect, it } from 'vitest'
 import { createCache } from '../create-cache.js'
 import { RedisStore } from '../stores/redis/redis-store.js'
 
-async function until(check: () => Promise<boolean>, ms = 8000) {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+// Generous: a restart on a busy machine is slow; this bounds a wait, it is not a deadline under test.
+const until = (check: () => Promise<boolean>) => untilWithin(check, { timeout: 30_000, interval: 50 })
 
 describe('invalidation bus over Redis pub/sub', () => {
   it('carries invalidations, never values', async () => {
@@ -39,7 +34,7 @@ describe('invalidation bus over Redis pub/sub', () => {
     const a = createCache({ ...opts, store: new RedisStore({ url: server.url }) })
     const b = createCache({ ...opts, store: new RedisStore({ url: server.url }) })
     try {
-      await new Promise((r) => setTimeout(r, 300))
+      await Promise.all([a.ready(), b.ready()])
       await a.set('k', 'v1')
       expect(await b.get('k')).toBe('v1') // now in b's L1
       await server.restart()

@@ -1,4 +1,4 @@
-import { useRedis } from '@cache/test-utils'
+import { until, useRedis } from '@cache/test-utils'
 import { KeyvSqlite } from '@keyv/sqlite'
 import { Keyv } from 'keyv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -118,9 +118,10 @@ describe('ops over Redis', () => {
     const cache = createCache({ namespace: 'app', store })
     await cache.get('missing')
     const stop = publishStats(cache, store, { instance: 'test-1', interval: 60_000 })
-    await new Promise((r) => setTimeout(r, 50))
     stop()
-    const published = await readPublishedStats(store, 'app')
+    // The first publication is sent at once, without waiting for its reply.
+    let published: Awaited<ReturnType<typeof readPublishedStats>> = []
+    await until(async () => (published = await readPublishedStats(store, 'app')).length > 0)
     expect(published).toHaveLength(1)
     expect(published[0]).toMatchObject({ instance: 'test-1', stats: { misses: 1 } })
   })

@@ -8,7 +8,7 @@ describe('startRedisCluster', () => {
   let cluster: RedisClusterHandle
   beforeAll(async () => {
     cluster = await startRedisCluster({ masters: 3 })
-  }, 90_000)
+  })
   afterAll(() => cluster?.stop())
 
   it('starts 3 masters that all report cluster_state:ok', async () => {
@@ -43,7 +43,7 @@ describe('startRedisCluster', () => {
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow()
     expect(existsSync(dirname(configFile))).toBe(false)
     for (const node of other.nodes) expect(await isPortFree(node.port)).toBe(true)
-  }, 90_000)
+  })
 
   it('refuses fewer than 3 masters', async () => {
     await expect(startRedisCluster({ masters: 2 })).rejects.toThrow(/at least 3/)

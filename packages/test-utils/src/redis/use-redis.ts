@@ -85,7 +85,7 @@ export function useRedis(): RedisTestContext {
       ownServer = await startRedis()
       state = { url: ownServer.url, prefix, source: 'file' }
     }
-  }, 30_000)
+  })
 
   afterAll(async () => {
     if (!state) return
@@ -96,7 +96,7 @@ export function useRedis(): RedisTestContext {
       clients.clear()
       await ownServer?.stop()
     }
-  }, 30_000)
+  })
 
   return context
 }

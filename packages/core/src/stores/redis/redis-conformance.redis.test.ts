@@ -26,7 +26,7 @@ describe('on a real 3-master Redis Cluster', () => {
   let cluster: RedisClusterHandle
   beforeAll(async () => {
     cluster = await startRedisCluster({ masters: 3 })
-  }, 60_000)
+  })
   afterAll(async () => {
     await cluster?.stop()
   })

@@ -30,7 +30,6 @@ describe('Redis faults: calls complete within deadline + margin with correct val
     const s = await startRedis({ port })
     h.defer(() => s.stop())
     await until(async () => store.client.status === 'ready')
-    await new Promise((r) => setTimeout(r, 350)) // let the breaker's reset time pass
     await until(async () => {
       await cache.set('after', 'up')
       return (await s.client().get('f:after')) !== null
@@ -63,7 +62,6 @@ describe('Redis faults: calls complete within deadline + margin with correct val
     await s.restart() // a fresh, empty server on the same port
     expect(await timed(() => cache.getOrSet('k', () => 'reloaded'))).toBe('reloaded')
     await until(async () => store.client.status === 'ready')
-    await new Promise((r) => setTimeout(r, 350))
     await until(async () => {
       await cache.set('k2', 'v')
       return (await s.client().get('f:k2')) !== null
@@ -154,8 +152,10 @@ describe('Redis faults: calls complete within deadline + margin with correct val
     expect(cache.stats().tiers.remote?.breaker).toBe('open')
     await s.restart()
     await until(async () => store.client.status === 'ready')
-    await new Promise((r) => setTimeout(r, 350))
-    await cache.get('probe')
-    expect(cache.stats().tiers.remote?.breaker).toBe('closed')
+    // Probes pass once the breaker's reset time has: one that succeeds closes it.
+    await until(async () => {
+      await cache.get('probe')
+      return cache.stats().tiers.remote?.breaker === 'closed'
+    })
   })
 })
