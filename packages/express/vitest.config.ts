@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     // Generous: a test waits on conditions, and a busy machine (both cores taken) is slow to
     // start servers and child processes; a deadline a test is about has its own bound.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 })

@@ -16,7 +16,7 @@ export interface ScriptExit {
  * printed: something kept its event loop alive (an open connection, a timer). For tests of
  * shutdown: an app that closes must leave nothing behind.
  */
-export function runToExit(entry: string, env: Record<string, string>, timeout = 20_000): Promise<ScriptExit> {
+export function runToExit(entry: string, env: Record<string, string>, timeout = 60_000): Promise<ScriptExit> {
   const child = spawn(process.execPath, [entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ export interface UntilOptions {
   /**
    * How long to keep trying before giving up, in ms: generous, since it bounds a wait that
    * normally ends at once, not a deadline under test.
-   * @default 10_000
+   * @default 30_000
    */
   timeout?: number
   /**
@@ -27,7 +27,7 @@ export async function until(
   condition: () => boolean | Promise<boolean>,
   options: UntilOptions = {},
 ): Promise<void> {
-  const { timeout = 10_000, interval = 5, message = 'condition not met' } = options
+  const { timeout = 30_000, interval = 5, message = 'condition not met' } = options
   const deadline = Date.now() + timeout
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`until: ${message} within ${timeout} ms`)
