@@ -257,7 +257,7 @@ export class CacheCore {
   }
 
   // One promise per key and no async layers: every L2 read goes through here, and each layer
-  // costs a promise and a microtask turn (issue 3 compares this path with raw ioredis).
+  // costs a promise and a microtask turn (this path is benchmarked against raw ioredis).
   #readRemoteOnce(key: string): Promise<CacheEntry | undefined> {
     const epoch = this.flights.epoch
     return new Promise((resolve) => {

@@ -107,7 +107,7 @@ export class ResponseCacheInterceptor implements NestInterceptor {
       subscriber.error(error)
       return () => relay?.unsubscribe()
     }
-    // A hit in memory is answered in this tick (issue 4: the hit path is measured against bare Nest).
+    // A hit in memory is answered in this tick (the hit path is benchmarked against bare Nest).
     if (!(result instanceof Promise)) answer(result)
     else
       result.then(answer, (error: unknown) => {
@@ -127,7 +127,7 @@ export class ResponseCacheInterceptor implements NestInterceptor {
  * A response the handler did not produce (stored, shared, 304), in place of Nest's write (of
  * `undefined`). With `@Res()` Nest writes nothing: it is written now. On Express, Nest's write is
  * `res.status(code)` + `res.send()`, which ends with `res.end()`: that one call is replaced, the
- * lightest hold there is (whatever status Express's own freshness check set, the decision's wins) (issue 4 measures this path against bare Nest). On Fastify, whose
+ * lightest hold there is (whatever status Express's own freshness check set, the decision's wins) (this path is benchmarked against bare Nest). On Fastify, whose
  * `reply.send` writes through `writeHead` + `end`, the whole write is held and replaced. On both,
  * headers set after the decision (by an outer interceptor) are dropped with Nest's write.
  */

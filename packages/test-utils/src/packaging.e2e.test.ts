@@ -90,7 +90,7 @@ const packages: PublicPackage[] = [
       InvalidateTags: 'function',
       Memoize: 'function',
     },
-    // ARCHITECTURE section 5: the names @nestjs/cache-manager uses stay theirs.
+    // The names @nestjs/cache-manager uses stay theirs, so both can be installed side by side.
     forbidden: ['CacheModule', 'CacheInterceptor', 'CacheKey', 'CacheTTL'],
   },
 ]

@@ -58,7 +58,7 @@ export function toApiError(error: FastifyError | Error, contentType?: string, bo
 
 /**
  * Installs the error and not-found handlers: every failure answers
- * `{ error: { code, message } }` (ARCHITECTURE §7). A 5xx is logged with its cause; its message
+ * `{ error: { code, message } }`. A 5xx is logged with its cause; its message
  * never leaks internals.
  */
 export function registerErrorHandler(app: FastifyInstance): void {

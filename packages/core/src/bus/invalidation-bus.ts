@@ -1,5 +1,5 @@
 /**
- * An invalidation message. The bus carries invalidations, never values (ARCHITECTURE §3):
+ * An invalidation message. The bus carries invalidations, never values:
  * receivers drop their L1 copies and cancel the storing of loads already running.
  */
 export type BusMessage =

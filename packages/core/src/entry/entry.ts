@@ -1,6 +1,6 @@
 /**
  * What the core stores for one key. Stores never see this shape: they hold the bytes that
- * {@link encodeEntry} makes of it (ARCHITECTURE section 2, store contract).
+ * {@link encodeEntry} makes of it (the store contract).
  */
 export interface CacheEntry<T = unknown> {
   /** The cached value. */

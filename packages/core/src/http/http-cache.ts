@@ -40,7 +40,7 @@ export interface HttpInvalidation {
 const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
- * The HTTP caching rules of ARCHITECTURE §4, framework-free. An adapter resolves each route's
+ * The HTTP caching rules (docs/http-rules.md), framework-free. An adapter resolves each route's
  * options once with {@link HttpCache.route}, then for every request converts the framework's
  * request into {@link HttpRequestInfo}, calls {@link HttpCache.handle} with a `produce` callback
  * that runs the handler, and writes the returned {@link HttpDecision} back.
@@ -116,7 +116,7 @@ export class HttpCache<R = unknown> {
     const refresh = requestCc !== undefined && (requestCc.noCache || requestCc.maxAge === 0)
     let index: VariantIndex | undefined
     if (credentials !== 'foreign' && !refresh) {
-      // Hot path (issue 4: a hit must cost less than the framework's own response): a fresh
+      // Hot path (a hit must cost less than the framework's own response): a fresh
       // response in memory is replayed now, before any context, tags or promise is built.
       const found = this.#peek(primary)
       if (isVariantIndex(found)) {

@@ -44,7 +44,7 @@ export function primaryKey<R>(
 ): string | undefined {
   const post = req.method === 'POST'
   if (post && req.body === undefined) return undefined
-  // Most routes key on the URL alone: remember their digests (issue 4, the hit path).
+  // Most routes key on the URL alone: remember their digests (the hit path).
   const simple =
     !post &&
     route.user === undefined &&

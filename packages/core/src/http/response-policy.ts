@@ -37,7 +37,7 @@ export interface ResponseVerdict {
 }
 
 /**
- * Applies the storability rules (ARCHITECTURE §4, RFC 9111 §3): a shared cache stores a response
+ * Applies the storability rules (RFC 9111 §3): a shared cache stores a response
  * only when its status is allowed (200 by default; never 5xx), it sets no cookie, its
  * `Cache-Control` has no `private` (§5.2.2.7), `no-store` (§5.2.2.5) or `no-cache` (§5.2.2.4:
  * we do not revalidate, so a response that must be revalidated is not stored), it has no

@@ -6,8 +6,7 @@ import { afterAll } from 'vitest'
 import { KeyvStore } from '../stores/keyv/keyv-store.js'
 
 /**
- * Test helper: one value of every kind the codec promises to round-trip exactly (ARCHITECTURE
- * §2), including the falsy ones, binary values and a large compressible string.
+ * Test helper: one value of every kind the codec promises to round-trip exactly, including the falsy ones, binary values and a large compressible string.
  */
 export function everyValueKind(): Record<string, unknown> {
   // biome-ignore lint/suspicious/noSparseArray: holes are what is tested

@@ -4,7 +4,7 @@ import type { InvalidationBus } from '../bus/invalidation-bus.js'
  * The store contract (internal, versioned). A store moves bytes: the core owns the envelope
  * (value, createdAt, expiresAt, staleUntil, tags, codec version) and hands stores opaque bytes.
  * Stores never serialise and never swallow errors: a failing call rejects, and the tier guard
- * decides what to do with it (ARCHITECTURE section 2).
+ * decides what to do with it.
  */
 export const STORE_CONTRACT_VERSION = 1 as const
 

@@ -11,7 +11,7 @@ export interface Deadlined {
 /**
  * Deadlines for many concurrent calls with few timers: calls are grouped in 5 ms buckets of
  * their deadline, one timer per bucket. A burst of 1,000 concurrent store calls arms one timer
- * instead of 1,000 (a timer per call costs about as much as a Redis GET on loopback, issue 3).
+ * instead of 1,000 (a timer per call costs about as much as a Redis GET on loopback).
  */
 export class DeadlineBuckets {
   readonly #buckets = new Map<number, Set<Deadlined>>()

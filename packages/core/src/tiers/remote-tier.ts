@@ -126,7 +126,7 @@ export class RemoteTier {
    * Reads `key` under the deadline and the breaker, then calls `done` once. With a store that
    * `batchGets` (Redis), the reads issued in one tick share `getMany` calls of up to
    * {@link MAX_READ_BATCH} keys: a burst of 1,000 gets costs 8 MGETs instead of 1,000 GET
-   * commands, each with its own client-side command object and promise (issue 3: this path is
+   * commands, each with its own client-side command object and promise (this path is
    * measured against raw ioredis). A lone read is still one plain `get`.
    */
   read(key: string, done: ReadDone): void {

@@ -20,7 +20,7 @@ export interface HttpContractOptions {
 }
 
 /**
- * The HTTP contract of the example apps (ARCHITECTURE §6, issue 4), over real sockets against
+ * The HTTP contract of the example apps (docs/http-rules.md), over real sockets against
  * app processes: once in memory mode (one process), once in Redis mode (two processes sharing
  * one Redis as L2 and invalidation bus, each on its own port). Redis is `REDIS_URL` when set
  * (with a key prefix of its own, passed to the apps as `REDIS_KEY_PREFIX`, cleaned up after),
