@@ -76,6 +76,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const { cache, store, backend } = createAppCache({
     redisUrl: config.redisUrl,
     redisKeyPrefix: config.redisKeyPrefix,
+    redisTimeoutMs: config.redisTimeoutMs,
     memoryMb: config.cacheMemoryMb,
   })
   const stats = new UsageStats((id) => {

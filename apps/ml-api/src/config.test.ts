@@ -25,3 +25,16 @@ describe('loadConfig: request deadlines', () => {
     }
   })
 })
+
+describe('loadConfig: Redis deadline', () => {
+  it('defaults REDIS_TIMEOUT_MS to 250 ms and reads it', () => {
+    expect(loadConfig({}).redisTimeoutMs).toBe(250)
+    expect(loadConfig({ REDIS_TIMEOUT_MS: '5000' }).redisTimeoutMs).toBe(5000)
+  })
+
+  it('refuses a bad REDIS_TIMEOUT_MS', () => {
+    for (const value of ['0', '-1', '1.5', 'soon', '600001']) {
+      expect(() => loadConfig({ REDIS_TIMEOUT_MS: value })).toThrow(ConfigError)
+    }
+  })
+})

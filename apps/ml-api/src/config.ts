@@ -8,6 +8,11 @@ export interface AppConfig {
   redisUrl: string | undefined
   /** Prefix of every Redis key (several apps or test files on one Redis). `REDIS_KEY_PREFIX`. @default '' */
   redisKeyPrefix: string
+  /**
+   * Deadline of every Redis call, and the budget of one request across its Redis calls (read,
+   * lease, write), the cache's `remote.timeout`. `REDIS_TIMEOUT_MS`. @default 250
+   */
+  redisTimeoutMs: number
   /** Bearer token of the admin routes; they answer 404 when unset. `ADMIN_TOKEN`. */
   adminToken: string | undefined
   /** Flight rows the k-NN model is fitted on (evenly sampled from 200k). `FLIGHTS_ROWS`. @default 50000 */
@@ -115,6 +120,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: env.HOST?.trim() || '127.0.0.1',
     redisUrl: env.REDIS_URL?.trim() || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? '',
+    redisTimeoutMs: integer(env, 'REDIS_TIMEOUT_MS', 250, 1, 600_000),
     adminToken: env.ADMIN_TOKEN || undefined,
     flightsRows: integer(env, 'FLIGHTS_ROWS', 50_000, 100, MAX_FLIGHTS_ROWS),
     flightsK: integer(env, 'FLIGHTS_K', 15, 1, 200),

@@ -10,9 +10,12 @@ let b: AppProcess
 
 beforeAll(async () => {
   // Two real processes, as two replicas would be, on the shared test Redis under this file's prefix.
+  // A generous Redis deadline: what is pinned here is sharing and the cross-process lease, not how
+  // fast a busy machine answers; at 250 ms a lease call can miss it and both replicas load alone.
   const env = {
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: redis.prefix,
+    REDIS_TIMEOUT_MS: '5000',
     ADMIN_TOKEN: TOKEN,
     FLIGHTS_ROWS: '1000',
   }

@@ -7,6 +7,8 @@ export interface AppCacheOptions {
   redisUrl?: string
   /** Prefix of every Redis key. @default '' */
   redisKeyPrefix?: string
+  /** Deadline of every Redis call and budget of one request across them, in ms. @default 250 */
+  redisTimeoutMs?: number
   /** L1 bound in MB. @default 128 */
   memoryMb?: number
 }
@@ -33,6 +35,11 @@ export function createAppCache(options: AppCacheOptions): AppCache {
     return { cache: createCache({ namespace: CACHE_NAMESPACE, memory }), store: undefined, backend: 'memory' }
   }
   const store = new RedisStore({ url: options.redisUrl, keyPrefix: options.redisKeyPrefix ?? '' })
-  const cache = createCache({ namespace: CACHE_NAMESPACE, memory: { ...memory, maxTtl: '1m' }, store })
+  const cache = createCache({
+    namespace: CACHE_NAMESPACE,
+    memory: { ...memory, maxTtl: '1m' },
+    store,
+    remote: { timeout: options.redisTimeoutMs ?? 250 },
+  })
   return { cache, store, backend: 'redis' }
 }
