@@ -1,11 +1,41 @@
-import type { Cluster, Redis } from 'ioredis'
 import { assertKnownOptions, optionKeys } from '../known-options.js'
 import type { CacheStore } from '../stores/store.js'
+
+/**
+ * The commands of one Redis node the ops send. Typed by shape, not as ioredis's `Redis`: these
+ * declarations must compile for users who installed only keyv (ioredis is an optional peer).
+ */
+export interface RedisNodeLike {
+  /** Connection state (`'ready'` once connected). */
+  readonly status: string
+  /** SCAN with MATCH and COUNT. */
+  scan(
+    cursor: string,
+    match: 'MATCH',
+    pattern: string,
+    count: 'COUNT',
+    n: number,
+  ): Promise<[string, string[]]>
+  /** GET. */
+  get(key: string): Promise<string | null>
+  /** SET with a PX expiry. */
+  set(key: string, value: string, px: 'PX', ms: number): Promise<unknown>
+  /** PUBLISH. */
+  publish(channel: string, message: string): Promise<number>
+}
+
+/** An ioredis client or cluster, by the shape the ops use. */
+export interface RedisClientLike extends RedisNodeLike {
+  /** True on an ioredis `Cluster`. */
+  readonly isCluster?: boolean
+  /** The master nodes of a cluster. */
+  nodes?(role: 'master'): RedisNodeLike[]
+}
 
 /** The part of `RedisStore` the ops need; matched by shape so this entry never loads ioredis. */
 export interface RedisLikeStore extends CacheStore {
   /** The ioredis client or cluster. */
-  readonly client: Redis | Cluster
+  readonly client: RedisClientLike
   /** The Redis key of a cache key (store prefix + bounded key). */
   redisKey(key: string): string
   /** Resolves once connected (`RedisStore.ready`). */
@@ -52,9 +82,7 @@ async function* scanAll(store: RedisLikeStore, options: ScanRedisOptions): Async
   const client = store.client
   // A store just created is still connecting, and its client has no offline queue: wait for it.
   if (client.status !== 'ready') await store.ready?.()
-  const nodes: Redis[] = (client as Cluster).isCluster
-    ? (client as Cluster).nodes('master')
-    : [client as Redis]
+  const nodes: RedisNodeLike[] = client.isCluster === true && client.nodes ? client.nodes('master') : [client]
   for (const node of nodes) {
     let cursor = '0'
     do {
