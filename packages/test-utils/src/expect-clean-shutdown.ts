@@ -18,5 +18,5 @@ export async function expectCleanShutdown(
   expect(run.stdout, output).toContain(stdout)
   const exitAfter = Number(/exit-after-close-ms=(\d+)/.exec(run.stdout)?.[1])
   // It takes a few ms; the bound leaves room for a busy machine (a leak never exits at all).
-  expect(exitAfter, output).toBeLessThan(5000)
+  expect(exitAfter, output).toBeLessThan(30_000)
 }

@@ -16,7 +16,7 @@ const scripts: Record<'bash' | 'zsh', string> = { bash: '', zsh: '' }
 
 function run(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: dir, timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(file, args, { cwd: dir, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr })
     })
   })
