@@ -69,6 +69,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     reply.removeHeader('x-cache').removeHeader('x-cache-hits').removeHeader('x-cache-misses')
     // A 408 closes the connection (RFC 9110 §15.5.9): the rest of the body may still be arriving.
     if (api.statusCode === 408) reply.header('connection', 'close')
+    // Fastify closes the connection after any body error, but a 413 from `Content-Length` comes
+    // before the body was read: closing with unread bytes resets the connection, and the reset can
+    // discard the answer before the client reads it (RFC 9112 §9.6). Node reads the rest into the
+    // void instead, bounded by the request timeout.
+    else if (api.statusCode === 413) reply.removeHeader('connection')
     void reply
       .code(api.statusCode)
       .headers(api.headers)
