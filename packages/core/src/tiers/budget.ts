@@ -36,11 +36,17 @@ export class Budget {
     const out = new Promise<typeof OUT_OF_BUDGET>((resolve) => {
       timer = setTimeout(resolve, this.#left, OUT_OF_BUDGET)
     })
+    let spent = false
     try {
-      return await Promise.race([work, out])
+      const result = await Promise.race([work, out])
+      spent = result === OUT_OF_BUDGET
+      return result
     } finally {
       clearTimeout(timer)
       this.charge(startedAt)
+      // The timer's clock is not Date.now(): it can fire a millisecond before Date.now() says the
+      // time is up. Its firing is what spends the budget.
+      if (spent) this.#left = Math.min(this.#left, 0)
     }
   }
 }
