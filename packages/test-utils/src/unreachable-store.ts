@@ -1,5 +1,5 @@
 // Relative on purpose, not `@cache/core`: core's own tests import this file (see store-conformance.ts).
-import type { ConnectableStore } from '@cache/core'
+import type { ConnectableStore } from '../../core/src/stores/store.js'
 
 /**
  * A store of the contract whose server never answers: it never connects, every call rejects
