@@ -123,6 +123,22 @@ describe('Node response helpers shared by the adapters', () => {
     expect(held?.kind).toBe('passthrough')
   })
 
+  it('is aborted, not captured, when the client left before the hold began', async () => {
+    let held: Produced | undefined
+    let gone!: () => void
+    const clientGone = new Promise<void>((r) => (gone = r))
+    const url = await serve(async (res) => {
+      res.once('close', gone)
+      await clientGone
+      const pending = holdNodeResponse(res, { maxBytes: 1000, onRelease: () => {} })
+      res.end('written after the client left')
+      held = await pending
+    })
+    await fetch(url, { signal: AbortSignal.timeout(100) }).catch(() => undefined)
+    await until(() => held !== undefined, { message: 'the hold never settled' })
+    expect(held).toEqual({ kind: 'aborted' })
+  })
+
   it('nodeRequestInfo splits path and query and keeps the framework-resolved host and protocol', () => {
     const info = nodeRequestInfo({
       method: 'GET',

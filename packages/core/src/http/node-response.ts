@@ -19,13 +19,17 @@ const EMPTY = Buffer.alloc(0)
  * queues) captures them with its own chunk. A `write` not followed at once by `end()` (a piped
  * stream, SSE), a `flushHeaders` or `addTrailers`, or a body over `maxBytes` switches to
  * pass-through (`onRelease` runs, what was buffered and everything after goes straight out), so
- * streaming is never broken; a `close` before `end` is `aborted`. Without `capture`, the write is
+ * streaming is never broken; a `close` before `end`, or a client gone before the hold, is `aborted`. Without `capture`, the write is
  * discarded: the caller sends another response in its place.
  */
 export function holdNodeResponse(
   raw: ServerResponse,
   capture?: { maxBytes: number; onRelease(): void },
 ): Promise<Produced> {
+  // The client left before the hold began (while the cache was consulted, or before a busy
+  // server reached this request): `close` has fired already and will not fire again, so waiting
+  // for it would take the handler's later `end()` for a delivered, storable response.
+  if (raw.destroyed || raw.socket?.destroyed === true) return Promise.resolve(ABORTED)
   const preset = new Set(raw.getHeaderNames())
   return new Promise<Produced>((resolve) => {
     const original = {
