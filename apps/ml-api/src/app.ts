@@ -2,6 +2,7 @@ import { registerCacheMetrics } from '@cache/core/metrics'
 import { responseCachePlugin } from '@cache/fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, LogController } from 'fastify'
 import type { AppContext } from './app-context.js'
 import { BatchCache } from './cache/batch-cache.js'
@@ -121,7 +122,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     return503OnClosing: true,
     // One log line per request would cost more than a cache hit; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-  })
+  }).withTypeProvider<TypeBoxTypeProvider>()
   app.decorate('mlApi', ctx)
   app.addHook('onClose', async () => {
     await cache.close()
@@ -131,6 +132,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerErrorHandler(app)
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema 2020-12, the dialect the route schemas are written in
+      // (`exclusiveMaximum` is a number there, a boolean in 3.0).
+      openapi: '3.1.0',
       info: {
         title: 'ML prediction API',
         version: '1.0.0',

@@ -1,16 +1,8 @@
 import { type Cache, type Duration, hashKey } from '@cache/core'
+import type { ChatBody } from '../schemas/chat-schema.js'
 import type { UsageRecorder } from '../stats/usage-recorder.js'
 import type { UpstreamClient } from '../upstream/upstream-client.js'
 import { type CachedItem, modelTag } from './batch-cache.js'
-
-/** A chat completion request: OpenAI's shape, passed through to the upstream. */
-export interface ChatBody {
-  model: string
-  messages: unknown[]
-  temperature?: number
-  stream?: boolean
-  [parameter: string]: unknown
-}
 
 /** What {@link ChatCache.complete} answers. */
 export interface ChatOutcome {

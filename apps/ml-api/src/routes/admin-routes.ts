@@ -1,21 +1,39 @@
-import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
 import type { AppContext } from '../app-context.js'
 import { modelTag } from '../cache/batch-cache.js'
 import { adminGuard } from '../http/admin-auth.js'
 import { invalidInput } from '../http/api-error.js'
-import { adminSecurity, errorSchema } from '../schemas/common-schemas.js'
+import type { App } from '../http/typed-app.js'
+import { adminSecurity, errorResponse, postErrorResponses } from '../schemas/common-schemas.js'
 
 const adminErrors = {
-  401: { ...errorSchema, description: 'Missing or wrong bearer token' },
-  404: { ...errorSchema, description: 'Admin routes are off (ADMIN_TOKEN unset)' },
+  401: errorResponse('Missing or wrong bearer token'),
+  404: errorResponse('Admin routes are off (ADMIN_TOKEN unset)'),
 } as const
+
+/** `POST /cache/invalidate` body. */
+const invalidateBody = Type.Object(
+  {
+    model: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: 'A model id of /v1/models' }),
+    ),
+    tags: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+        minItems: 1,
+        maxItems: 100,
+        description: 'Raw cache tags (every item carries model:<id>)',
+      }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
 
 /**
  * `POST /cache/invalidate` (by model or tags) and `DELETE /cache` (everything). Both reach every
  * replica through the cache's invalidation bus on Redis, and win over computations in flight:
  * their answers are returned but not stored.
  */
-export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerAdminRoutes(app: App, ctx: AppContext): void {
   const onRequest = adminGuard(ctx.config.adminToken)
   app.post(
     '/cache/invalidate',
@@ -25,32 +43,19 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
         summary: 'Invalidate cached answers of a model, or by tags (admin)',
         tags: ['admin'],
         security: adminSecurity,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          minProperties: 1,
-          properties: {
-            model: { type: 'string', minLength: 1, maxLength: 128, description: 'A model id of /v1/models' },
-            tags: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 100,
-              items: { type: 'string', minLength: 1, maxLength: 256 },
-              description: 'Raw cache tags (every item carries model:<id>)',
-            },
-          },
-        },
+        body: invalidateBody,
         response: {
-          200: {
-            type: 'object',
-            properties: { invalidated: { type: 'array', items: { type: 'string' } } },
-          },
+          200: Type.Object(
+            { invalidated: Type.Array(Type.String()) },
+            { description: 'The tags invalidated' },
+          ),
+          ...postErrorResponses,
           ...adminErrors,
         },
       },
     },
     async (request) => {
-      const body = request.body as { model?: string; tags?: string[] }
+      const body = request.body
       const tags = [...(body.tags ?? [])]
       if (body.model !== undefined) {
         const known = ctx.models.byId(body.model) !== undefined || ctx.models.isChatModel(body.model)
@@ -70,7 +75,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
         summary: 'Clear every cached answer (admin)',
         tags: ['admin'],
         security: adminSecurity,
-        response: { 200: { type: 'object', properties: { cleared: { type: 'boolean' } } }, ...adminErrors },
+        response: { 200: Type.Object({ cleared: Type.Boolean() }), ...adminErrors },
       },
     },
     async (request) => {

@@ -1,23 +1,22 @@
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
-import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../app-context.js'
-import type { ChatBody } from '../cache/chat-cache.js'
 import { ApiError } from '../http/api-error.js'
 import { sendJson } from '../http/batch-headers.js'
+import type { App } from '../http/typed-app.js'
 import { chatSchema } from '../schemas/chat-schema.js'
 import { upstreamFailure } from '../upstream/upstream-client.js'
 
 const OPT_IN = /^(1|true|yes)$/i
 
 /** `POST /v1/chat/completions`: forwarded to the upstream; cached when deterministic. */
-export function registerChatRoute(app: FastifyInstance, ctx: AppContext): void {
+export function registerChatRoute(app: App, ctx: AppContext): void {
   app.post('/v1/chat/completions', { schema: chatSchema }, async (request, reply) => {
     const chat = ctx.chat
     if (chat === undefined) {
       throw new ApiError('upstream_not_configured', 'chat completions need UPSTREAM_BASE_URL')
     }
-    const body = request.body as ChatBody
+    const body = request.body
     if (!ctx.models.isChatModel(body.model)) {
       throw new ApiError(
         'unknown_model',

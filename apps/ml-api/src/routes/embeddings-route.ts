@@ -1,18 +1,18 @@
-import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../app-context.js'
 import { invalidInput } from '../http/api-error.js'
 import { sendJson, setBatchHeaders } from '../http/batch-headers.js'
+import type { App } from '../http/typed-app.js'
 import { EMBEDDING_DIMENSIONS, LOCAL_EMBEDDINGS_ID } from '../models/embeddings-model.js'
-import { type EmbeddingsBody, embeddingsSchema } from '../schemas/embeddings-schema.js'
+import { embeddingsSchema } from '../schemas/embeddings-schema.js'
 import { float32ToBase64 } from '../upstream/float32-base64.js'
 
 // A lone surrogate cannot be encoded as UTF-8: two different inputs would hash to one text.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** `POST /v1/embeddings`: OpenAI-compatible, cached per input text. */
-export function registerEmbeddingsRoute(app: FastifyInstance, ctx: AppContext): void {
+export function registerEmbeddingsRoute(app: App, ctx: AppContext): void {
   app.post('/v1/embeddings', { schema: embeddingsSchema }, async (request, reply) => {
-    const body = request.body as EmbeddingsBody
+    const body = request.body
     const model = ctx.models.embeddings(body.model)
     const texts = typeof body.input === 'string' ? [body.input] : body.input
     texts.forEach((text, i) => {

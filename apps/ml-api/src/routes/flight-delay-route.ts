@@ -1,14 +1,13 @@
-import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../app-context.js'
 import { sendJson, setBatchHeaders } from '../http/batch-headers.js'
-import type { FlightInput } from '../models/flight-delay-model.js'
+import type { App } from '../http/typed-app.js'
 import { flightDelaySchema } from '../schemas/flight-delay-schema.js'
 
 /** `POST /v1/predict/flight-delay`: k-NN delay estimates, cached per row. */
-export function registerFlightDelayRoute(app: FastifyInstance, ctx: AppContext): void {
+export function registerFlightDelayRoute(app: App, ctx: AppContext): void {
   const model = ctx.models.local.flightDelay
   app.post('/v1/predict/flight-delay', { schema: flightDelaySchema }, async (request, reply) => {
-    const { inputs } = request.body as { inputs: FlightInput[] }
+    const { inputs } = request.body
     // Only the two features go into the key, whatever else the object carried.
     const rows = inputs.map((r) => ({ distance: r.distance, hour: r.hour }))
     const result = await ctx.batch.resolve(model, rows)

@@ -1,25 +1,21 @@
-import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
 import type { AppContext } from '../app-context.js'
+import type { App } from '../http/typed-app.js'
 import { modelInfo } from '../models/model.js'
+import { responseCacheHeaders } from '../schemas/common-schemas.js'
 
-const modelSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    object: { type: 'string', enum: ['model'] },
-    version: {
-      type: 'string',
-      description: 'Hash of weights/data, settings and code: part of every cache key',
-    },
-    kind: { type: 'string', enum: ['embeddings', 'tabular', 'chat'] },
-    description: { type: 'string' },
-    settings: { type: 'object', additionalProperties: true },
-    owned_by: { type: 'string' },
-  },
-} as const
+const modelSchema = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('model'),
+  version: Type.String({ description: 'Hash of weights/data, settings and code: part of every cache key' }),
+  kind: Type.Union([Type.Literal('embeddings'), Type.Literal('tabular'), Type.Literal('chat')]),
+  description: Type.String(),
+  settings: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  owned_by: Type.String(),
+})
 
 /** `GET /v1/models`: ids and versions of the models served. */
-export function registerModelsRoute(app: FastifyInstance, ctx: AppContext): void {
+export function registerModelsRoute(app: App, ctx: AppContext): void {
   app.get(
     '/v1/models',
     {
@@ -29,13 +25,10 @@ export function registerModelsRoute(app: FastifyInstance, ctx: AppContext): void
         summary: 'Models served, with their versions',
         tags: ['models'],
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              object: { type: 'string', enum: ['list'] },
-              data: { type: 'array', items: modelSchema },
-            },
-          },
+          200: Type.Object(
+            { object: Type.Literal('list'), data: Type.Array(modelSchema) },
+            { headers: responseCacheHeaders },
+          ),
         },
       },
     },
@@ -49,7 +42,7 @@ export function registerModelsRoute(app: FastifyInstance, ctx: AppContext): void
         settings: {},
         owned_by: 'upstream',
       }))
-      return { object: 'list', data: [...ctx.models.all().map(modelInfo), ...chat] }
+      return { object: 'list' as const, data: [...ctx.models.all().map(modelInfo), ...chat] }
     },
   )
 }

@@ -1,8 +1,10 @@
-import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
 import type { AppContext } from '../app-context.js'
+import type { App } from '../http/typed-app.js'
+import { statsResponse } from '../schemas/stats-schema.js'
 
 /** `GET /cache/stats` (JSON counters) and `GET /metrics` (Prometheus text). */
-export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerStatsRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/cache/stats',
     {
@@ -13,6 +15,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
           'Totals at the top level, per model under `models`. Counters of this process only: with ' +
           'several replicas, sum them (or use /metrics).',
         tags: ['operations'],
+        response: { 200: statsResponse },
       },
     },
     async () => {
@@ -41,7 +44,19 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
   )
   app.get(
     '/metrics',
-    { schema: { summary: 'Prometheus metrics', tags: ['operations'] } },
+    {
+      schema: {
+        summary: 'Prometheus metrics',
+        tags: ['operations'],
+        produces: ['text/plain'],
+        response: {
+          200: {
+            description: 'Prometheus text exposition format 0.0.4',
+            content: { 'text/plain': { schema: Type.String() } },
+          },
+        },
+      },
+    },
     async (_request, reply) => {
       const { contentType, body } = await ctx.metrics.render()
       return reply.type(contentType).send(body)

@@ -1,4 +1,22 @@
-import { postErrorResponses } from './common-schemas.js'
+import { type Static, Type } from 'typebox'
+import { errorResponse, postErrorResponses } from './common-schemas.js'
+
+/** `POST /v1/chat/completions` body: OpenAI's, other parameters forwarded as they are. */
+export const chatBody = Type.Object(
+  {
+    model: Type.String({ minLength: 1, maxLength: 128 }),
+    messages: Type.Array(
+      Type.Object({ role: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: true }),
+      { minItems: 1, maxItems: 1024 },
+    ),
+    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
+    stream: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: true },
+)
+
+/** A chat completion request as validated: OpenAI's shape, passed through to the upstream. */
+export type ChatBody = Static<typeof chatBody> & { [parameter: string]: unknown }
 
 /** Route schema of `POST /v1/chat/completions` (forwarded to the upstream). */
 export const chatSchema = {
@@ -8,42 +26,34 @@ export const chatSchema = {
     '`x-cache-opt-in: true`; errors and empty answers are never stored; `stream: true` passes ' +
     'through uncached (x-cache: BYPASS). Other OpenAI parameters are forwarded as they are.',
   tags: ['models'],
-  headers: {
-    type: 'object',
-    properties: {
-      'x-cache-opt-in': { type: 'string', description: '"true" caches a non-zero temperature request' },
-    },
-  },
-  body: {
-    type: 'object',
-    required: ['model', 'messages'],
-    additionalProperties: true,
-    properties: {
-      model: { type: 'string', minLength: 1, maxLength: 128 },
-      messages: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 1024,
-        items: {
-          type: 'object',
-          required: ['role'],
-          additionalProperties: true,
-          properties: { role: { type: 'string', minLength: 1, maxLength: 64 } },
-        },
-      },
-      temperature: { type: 'number', minimum: 0, maximum: 2 },
-      stream: { type: 'boolean' },
-    },
-  },
+  headers: Type.Object({
+    'x-cache-opt-in': Type.Optional(
+      Type.String({ description: '"true" caches a non-zero temperature request' }),
+    ),
+  }),
+  body: chatBody,
   response: {
     200: {
-      description: 'The upstream completion (or an SSE stream when stream is true)',
+      description: 'The upstream completion, or its SSE stream when `stream` is true',
       headers: {
-        'x-cache': { type: 'string', enum: ['HIT', 'MISS', 'BYPASS'] },
+        'x-cache': {
+          type: 'string',
+          enum: ['HIT', 'MISS', 'BYPASS'],
+          description: 'HIT: from the cache; MISS: forwarded (stored when usable); BYPASS: not cacheable',
+        },
       },
-      type: 'object',
-      additionalProperties: true,
+      content: {
+        'application/json': { schema: Type.Object({}, { additionalProperties: true }) },
+        'text/event-stream': {
+          schema: Type.String({
+            description: 'Server-sent events: `data: <chunk JSON>`, then `data: [DONE]`',
+          }),
+        },
+      },
     },
     ...postErrorResponses,
+    429: errorResponse('The upstream is rate limiting (its status and message, relayed)'),
+    502: errorResponse('The upstream failed, timed out or answered something unusable'),
+    503: errorResponse('No upstream configured (UPSTREAM_BASE_URL unset)'),
   },
 } as const

@@ -1,32 +1,37 @@
+import { Type } from 'typebox'
+
 /** The body of every error answer. */
-export const errorSchema = {
-  type: 'object',
-  description: 'Every error answers this shape',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: {
-          type: 'string',
-          description:
-            'Stable code: malformed_json, unsupported_media_type, payload_too_large, invalid_input, ...',
-        },
-        message: { type: 'string' },
-      },
-    },
+export const errorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({
+        description:
+          'Stable code: malformed_json, unsupported_media_type, payload_too_large, invalid_input, ...',
+      }),
+      message: Type.String(),
+    }),
   },
-} as const
+  { description: 'Every error answers this shape' },
+)
+
+/** An error answer with its own description, for one status of a route's `response`. */
+export const errorResponse = (description: string) => ({ ...errorSchema, description })
 
 /** The error answers every JSON POST route can give. */
 export const postErrorResponses = {
-  400: { ...errorSchema, description: 'Malformed JSON' },
-  413: { ...errorSchema, description: 'Body larger than the body limit' },
-  415: { ...errorSchema, description: 'Not application/json (UTF-8)' },
-  422: {
-    ...errorSchema,
-    description: 'Wrong shape or values: types, ranges, NaN/Infinity, __proto__ keys, nesting, invalid UTF-8',
+  400: errorResponse('Malformed JSON'),
+  413: errorResponse('Body larger than the body limit'),
+  415: errorResponse('Not application/json (UTF-8)'),
+  422: errorResponse(
+    'Wrong shape or values: types, ranges, NaN/Infinity, __proto__ keys, nesting, invalid UTF-8',
+  ),
+} as const
+
+/** `x-model-version` of an answer computed by (or cached from) a model. */
+export const modelVersionHeader = {
+  'x-model-version': {
+    type: 'string',
+    description: 'Version of the model that answered (hash of its weights or data, settings and code)',
   },
 } as const
 
@@ -39,7 +44,19 @@ export const batchCacheHeaders = {
   },
   'x-cache-hits': { type: 'integer', description: 'Items answered from the cache' },
   'x-cache-misses': { type: 'integer', description: 'Items computed for this request' },
+  ...modelVersionHeader,
 } as const
 
 /** Security requirement of the admin routes (see the `bearer` scheme of the OpenAPI document). */
 export const adminSecurity = [{ bearer: [] }]
+
+/** The headers of a whole response cached by the shared HTTP rules (`@cache/fastify`). */
+export const responseCacheHeaders = {
+  'x-cache': {
+    type: 'string',
+    enum: ['HIT', 'MISS', 'STALE', 'BYPASS'],
+    description: 'Whether the answer came from the cache',
+  },
+  age: { type: 'integer', description: 'Seconds since the cached answer was made (HIT, STALE)' },
+  etag: { type: 'string', description: 'Validator for If-None-Match' },
+} as const

@@ -1,3 +1,4 @@
+import { type Static, Type } from 'typebox'
 import { batchCacheHeaders, postErrorResponses } from './common-schemas.js'
 
 /** Most inputs in one embeddings request. */
@@ -5,16 +6,37 @@ export const MAX_EMBEDDING_INPUTS = 256
 /** Longest input text, in characters (UTF-16 code units). */
 export const MAX_EMBEDDING_CHARS = 8192
 
-const text = { type: 'string', minLength: 1, maxLength: MAX_EMBEDDING_CHARS } as const
+const text = Type.String({ minLength: 1, maxLength: MAX_EMBEDDING_CHARS })
 
 /** `POST /v1/embeddings` body, OpenAI-compatible. */
-export interface EmbeddingsBody {
-  model?: string
-  input: string | string[]
-  encoding_format?: 'float' | 'base64'
-  dimensions?: number
-  user?: string
-}
+export const embeddingsBody = Type.Object(
+  {
+    model: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description:
+          'use-lite (local) or an upstream model; default: the upstream model if any, else use-lite',
+      }),
+    ),
+    input: Type.Union([text, Type.Array(text, { minItems: 1, maxItems: MAX_EMBEDDING_INPUTS })], {
+      description: `A text or 1..${MAX_EMBEDDING_INPUTS} texts of 1..${MAX_EMBEDDING_CHARS} characters`,
+    }),
+    encoding_format: Type.Optional(
+      Type.Union([Type.Literal('float'), Type.Literal('base64')], {
+        description: 'base64: little-endian float32 bytes (what the openai client asks for by default)',
+      }),
+    ),
+    dimensions: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Must equal the model dimensions when given' }),
+    ),
+    user: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  { additionalProperties: false },
+)
+
+/** `POST /v1/embeddings` body, as validated. */
+export type EmbeddingsBody = Static<typeof embeddingsBody>
 
 /** Route schema of `POST /v1/embeddings`. */
 export const embeddingsSchema = {
@@ -23,61 +45,26 @@ export const embeddingsSchema = {
     'Each input is cached on its own under a hash of (model, model version, text). Only the missing ' +
     'inputs reach the model, in one call. With UPSTREAM_BASE_URL, misses go to the paid upstream.',
   tags: ['models'],
-  body: {
-    type: 'object',
-    required: ['input'],
-    additionalProperties: false,
-    properties: {
-      model: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 128,
-        description:
-          'use-lite (local) or an upstream model; default: the upstream model if any, else use-lite',
-      },
-      input: {
-        description: `A text or 1..${MAX_EMBEDDING_INPUTS} texts of 1..${MAX_EMBEDDING_CHARS} characters`,
-        anyOf: [text, { type: 'array', minItems: 1, maxItems: MAX_EMBEDDING_INPUTS, items: text }],
-      },
-      encoding_format: {
-        type: 'string',
-        enum: ['float', 'base64'],
-        description: 'base64: little-endian float32 bytes (what the openai client asks for by default)',
-      },
-      dimensions: { type: 'integer', minimum: 1, description: 'Must equal the model dimensions when given' },
-      user: { type: 'string', maxLength: 256 },
-    },
-  },
+  body: embeddingsBody,
   response: {
-    200: {
-      description: 'One vector per input, in input order',
-      headers: batchCacheHeaders,
-      type: 'object',
-      properties: {
-        object: { type: 'string', enum: ['list'] },
-        data: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              object: { type: 'string', enum: ['embedding'] },
-              index: { type: 'integer' },
-              embedding: {
-                anyOf: [
-                  { type: 'array', items: { type: 'number' } },
-                  { type: 'string', description: 'base64' },
-                ],
-              },
-            },
-          },
-        },
-        model: { type: 'string' },
-        usage: {
-          type: 'object',
-          properties: { prompt_tokens: { type: 'integer' }, total_tokens: { type: 'integer' } },
-        },
+    200: Type.Object(
+      {
+        object: Type.Literal('list'),
+        data: Type.Array(
+          Type.Object({
+            object: Type.Literal('embedding'),
+            index: Type.Integer(),
+            embedding: Type.Union([
+              Type.Array(Type.Number()),
+              Type.String({ description: 'base64 of little-endian float32' }),
+            ]),
+          }),
+        ),
+        model: Type.String(),
+        usage: Type.Object({ prompt_tokens: Type.Integer(), total_tokens: Type.Integer() }),
       },
-    },
+      { description: 'One vector per input, in input order', headers: batchCacheHeaders },
+    ),
     ...postErrorResponses,
   },
 } as const

@@ -1,7 +1,30 @@
+import { type Static, Type } from 'typebox'
 import { batchCacheHeaders, postErrorResponses } from './common-schemas.js'
 
 /** Most rows in one flight-delay request. */
 export const MAX_FLIGHT_ROWS = 256
+
+/** One departure to estimate. */
+export const flightRow = Type.Object(
+  {
+    distance: Type.Number({ minimum: 1, maximum: 10_000, description: 'Miles' }),
+    hour: Type.Number({
+      minimum: 0,
+      exclusiveMaximum: 24,
+      description: 'Scheduled departure, hours after midnight (fractions allowed)',
+    }),
+  },
+  { additionalProperties: false },
+)
+
+/** `POST /v1/predict/flight-delay` body. */
+export const flightDelayBody = Type.Object(
+  { inputs: Type.Array(flightRow, { minItems: 1, maxItems: MAX_FLIGHT_ROWS }) },
+  { additionalProperties: false },
+)
+
+/** `POST /v1/predict/flight-delay` body, as validated. */
+export type FlightDelayBody = Static<typeof flightDelayBody>
 
 /** Route schema of `POST /v1/predict/flight-delay`. */
 export const flightDelaySchema = {
@@ -10,53 +33,22 @@ export const flightDelaySchema = {
     'Each row is cached on its own under a hash of (model, model version, row): key order and ' +
     'whitespace do not matter. Only the missing rows reach the model, in one call.',
   tags: ['models'],
-  body: {
-    type: 'object',
-    required: ['inputs'],
-    additionalProperties: false,
-    properties: {
-      inputs: {
-        type: 'array',
-        minItems: 1,
-        maxItems: MAX_FLIGHT_ROWS,
-        items: {
-          type: 'object',
-          required: ['distance', 'hour'],
-          additionalProperties: false,
-          properties: {
-            distance: { type: 'number', minimum: 1, maximum: 10_000, description: 'Miles' },
-            hour: {
-              type: 'number',
-              minimum: 0,
-              exclusiveMaximum: 24,
-              description: 'Scheduled departure, hours after midnight (fractions allowed)',
-            },
-          },
-        },
-      },
-    },
-  },
+  body: flightDelayBody,
   response: {
-    200: {
-      description: 'One prediction per row, in input order',
-      headers: batchCacheHeaders,
-      type: 'object',
-      properties: {
-        model: { type: 'string' },
-        modelVersion: { type: 'string' },
-        predictions: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              delayMinutes: { type: 'number', description: 'Mean delay of the k nearest flights' },
-              probabilityDelayed: { type: 'number', description: 'Share of them more than 15 min late' },
-              neighbors: { type: 'integer' },
-            },
-          },
-        },
+    200: Type.Object(
+      {
+        model: Type.String(),
+        modelVersion: Type.String(),
+        predictions: Type.Array(
+          Type.Object({
+            delayMinutes: Type.Number({ description: 'Mean delay of the k nearest flights' }),
+            probabilityDelayed: Type.Number({ description: 'Share of them more than 15 min late' }),
+            neighbors: Type.Integer(),
+          }),
+        ),
       },
-    },
+      { description: 'One prediction per row, in input order', headers: batchCacheHeaders },
+    ),
     ...postErrorResponses,
   },
 } as const
