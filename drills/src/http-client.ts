@@ -45,6 +45,10 @@ export class HttpClient {
         {
           method: call.method,
           agent: this.#agent,
+          // Given to the socket as soon as it is assigned: `req.setTimeout` alone waits for a new
+          // socket's `connect`, and until then the agent's idle 1 s applies, so a connect seen
+          // late on a stalled event loop failed the request at ~1 s.
+          timeout: this.#timeoutMs,
           headers: payload
             ? { 'content-type': 'application/json', 'content-length': String(payload.byteLength) }
             : {},
