@@ -23,6 +23,7 @@ export function produceResponse(
   if (mode.hideConditionalHeaders) hideConditionalHeaders(req.headers)
   if (!mode.capture) {
     if (mode.xCache !== undefined) res.setHeader('x-cache', mode.xCache)
+    if (mode.cacheStatus !== undefined) res.setHeader('cache-status', mode.cacheStatus)
     next()
     return Promise.resolve(PASSTHROUGH)
   }
@@ -34,6 +35,7 @@ export function produceResponse(
     maxBytes: mode.maxBytes,
     onRelease: () => {
       if (mode.xCache !== undefined) res.setHeader('x-cache', mode.xCache)
+      if (mode.cacheStatus !== undefined) res.setHeader('cache-status', mode.cacheStatus)
     },
   })
   next()

@@ -61,6 +61,7 @@ class Exchange {
     if (mode.hideConditionalHeaders) hideConditionalHeaders(reply.request.raw.headers)
     if (!mode.capture) {
       if (mode.xCache !== undefined) reply.header('x-cache', mode.xCache)
+      if (mode.cacheStatus !== undefined) reply.header('cache-status', mode.cacheStatus)
       this.done()
       return PASSTHROUGH
     }
@@ -146,6 +147,7 @@ export const cacheOnSend: onSendHookHandler = function responseCacheOnSend(reque
   const body = capturable(payload, capture.mode.maxBytes)
   if (body === undefined) {
     if (capture.mode.xCache !== undefined) reply.header('x-cache', capture.mode.xCache)
+    if (capture.mode.cacheStatus !== undefined) reply.header('cache-status', capture.mode.cacheStatus)
     capture.settle({ kind: 'passthrough', status: reply.statusCode })
     done(null, payload)
     return

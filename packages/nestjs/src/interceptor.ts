@@ -84,7 +84,10 @@ export class ResponseCacheInterceptor implements NestInterceptor {
     // Runs the handler: its result and errors go to Nest through this interceptor's Observable.
     const produce: Produce = (mode) => {
       if (mode.hideConditionalHeaders) hideConditionalHeaders(rawReq.headers)
-      const setXCache = () => mode.xCache !== undefined && raw.setHeader('x-cache', mode.xCache)
+      const setXCache = () => {
+        if (mode.xCache !== undefined) raw.setHeader('x-cache', mode.xCache)
+        if (mode.cacheStatus !== undefined) raw.setHeader('cache-status', mode.cacheStatus)
+      }
       if (mode.capture && !raw.headersSent) {
         preset = headerNames(res)
         held = holdResponse(raw, { maxBytes: mode.maxBytes, onRelease: setXCache })

@@ -1,4 +1,5 @@
 import type { WriteOptions } from '../cache-core.js'
+import { type CacheStatusForward, ttlSeconds } from './cache-status.js'
 import { DONE, sendOwn, sendShared } from './decisions.js'
 import { captureMode, passthrough, type ReadContext, serve } from './read-context.js'
 import { variantKey, varyValues } from './request-key.js'
@@ -42,6 +43,8 @@ class NotStored extends Error {
 /** What this request's own loader did, when it ran. */
 interface Own {
   started: boolean
+  /** Why the handler ran (`fwd` of `Cache-Status`). */
+  fwd?: CacheStatusForward
   produced?: Produced
   verdict?: ResponseVerdict
   stored?: StoredResponse
@@ -65,7 +68,7 @@ export async function cachedRead<R>(ctx: ReadContext<R>, known?: VariantIndex): 
     index = first.index
   }
   const second = await step(ctx, variantKey(ctx.primary, index.vary, ctx.req.headers), index, 0)
-  return 'decision' in second ? second.decision : runAlone(ctx)
+  return 'decision' in second ? second.decision : runAlone(ctx, 'vary-miss')
 }
 
 async function step<R>(
@@ -87,24 +90,32 @@ async function step<R>(
       ctx.opts,
     )
   } catch (error) {
-    if (own.started) return { decision: ownDecision(own, error) }
+    if (own.started) return { decision: ownDecision(ctx, own, error) }
+    const fwd = index === undefined ? 'uri-miss' : 'vary-miss'
     if (error instanceof NotStored) {
-      if (error.shareableWith(ctx)) return { decision: sendShared(error.response!, error.verdict!) }
+      if (error.shareableWith(ctx)) {
+        const response = error.response!
+        const status = ctx.status({ fwd, fwdStatus: response.status, collapsed: true })
+        return { decision: sendShared(response, error.verdict!, status) }
+      }
       if (error.retry && attempt === 0) return step(ctx, key, index, 1)
     }
     // The leader's response is not for us, or the flight failed: run our own handler, uncached.
-    return { decision: await runAlone(ctx) }
+    return { decision: await runAlone(ctx, fwd) }
   }
   if (own.started) {
     // Our handler failed and getOrSet fell back to the entry in grace: stale-if-error (RFC 5861 §4).
     const failed = own.error !== undefined || own.verdict?.failed === true
-    if (own.stored === undefined && failed && isStoredResponse(value))
-      return { decision: serve(ctx, value, 'STALE') }
-    return { decision: ownDecision(own, undefined) }
+    if (own.stored === undefined && failed && isStoredResponse(value)) {
+      const produced = own.produced
+      const fwdStatus = produced?.kind === 'captured' ? produced.status : undefined
+      return { decision: serve(ctx, value, 'STALE', { fwd: 'stale', fwdStatus }) }
+    }
+    return { decision: ownDecision(ctx, own, undefined) }
   }
   if (isStoredResponse(value)) return { decision: serve(ctx, value, label(value)) }
   if (isVariantIndex(value) && index === undefined) return { index: value }
-  return { decision: await runAlone(ctx) }
+  return { decision: await runAlone(ctx, 'miss') }
 }
 
 function label(stored: StoredResponse): XCacheStatus {
@@ -121,10 +132,12 @@ async function load<R>(
   own.started = true
   const refreshing = isStoredResponse(stale) ? stale : undefined
   if (refreshing !== undefined) ctx.refreshing.set(key, refreshing)
+  const fwd = refreshing !== undefined ? 'stale' : index === undefined ? 'uri-miss' : 'vary-miss'
+  own.fwd = fwd
   try {
     let produced: Produced
     try {
-      produced = await ctx.produce(captureMode(ctx.route))
+      produced = await ctx.produce(captureMode(ctx.route, ctx.status({ fwd })))
     } catch (error) {
       own.error = error
       throw error
@@ -155,10 +168,22 @@ async function load<R>(
   }
 }
 
-function ownDecision(own: Own, error: unknown): HttpDecision {
+function ownDecision<R>(ctx: ReadContext<R>, own: Own, error: unknown): HttpDecision {
   const produced = own.produced
   if (produced === undefined) throw own.error ?? error
-  return produced.kind === 'captured' ? sendOwn(produced, 'MISS', own.stored) : DONE
+  if (produced.kind !== 'captured') return DONE
+  return sendOwn(produced, 'MISS', own.stored, ownStatus(ctx, own.fwd ?? 'miss', produced.status, own.stored))
+}
+
+/** `Cache-Status` of a response this request's handler produced: why it ran, and whether it was stored. */
+function ownStatus<R>(
+  ctx: ReadContext<R>,
+  fwd: CacheStatusForward,
+  fwdStatus: number,
+  stored: StoredResponse | undefined,
+): string | undefined {
+  if (stored === undefined) return ctx.status({ fwd, fwdStatus })
+  return ctx.status({ fwd, fwdStatus, ttl: ttlSeconds(stored.expiresAt, stored.storedAt), stored: true })
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
@@ -166,8 +191,8 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Runs this request's handler outside any flight, writing directly; nothing is stored. */
-function runAlone<R>(ctx: ReadContext<R>): Promise<HttpDecision> {
-  return passthrough(ctx.produce, 'MISS')
+function runAlone<R>(ctx: ReadContext<R>, fwd: CacheStatusForward): Promise<HttpDecision> {
+  return passthrough(ctx.produce, 'MISS', ctx.status({ fwd }))
 }
 
 /**
@@ -175,10 +200,11 @@ function runAlone<R>(ctx: ReadContext<R>): Promise<HttpDecision> {
  * (RFC 9111 §5.2.1.4): the handler runs and a storable result replaces the entry.
  */
 export async function refreshRead<R>(ctx: ReadContext<R>): Promise<HttpDecision> {
-  const produced = await ctx.produce(captureMode(ctx.route))
+  const produced = await ctx.produce(captureMode(ctx.route, ctx.status({ fwd: 'request' })))
   if (produced.kind !== 'captured') return DONE
   const verdict = assessResponse(produced, ctx.route)
-  if (!verdict.storable) return sendOwn(produced, 'MISS', undefined)
+  if (!verdict.storable)
+    return sendOwn(produced, 'MISS', undefined, ownStatus(ctx, 'request', produced.status, undefined))
   const stored = toStoredResponse(produced, verdict, ctx.route.ttl, Date.now())
   const write = writeOptions(ctx)
   if (verdict.vary.length === 0) {
@@ -187,7 +213,7 @@ export async function refreshRead<R>(ctx: ReadContext<R>): Promise<HttpDecision>
     await ctx.ns.set(variantKey(ctx.primary, verdict.vary, ctx.req.headers), stored, write)
     await ctx.ns.set(ctx.primary, { kind: 'vary', vary: verdict.vary } satisfies VariantIndex, write)
   }
-  return sendOwn(produced, 'MISS', stored)
+  return sendOwn(produced, 'MISS', stored, ownStatus(ctx, 'request', produced.status, stored))
 }
 
 /**
@@ -210,7 +236,8 @@ export async function lookupOnly<R>(
     value = undefined // A closed cache fails open: the handler answers.
   }
   if (isStoredResponse(value) && (!publicOnly || value.public)) return serve(ctx, value, 'HIT')
-  return passthrough(ctx.produce, miss)
+  const fwd = publicOnly ? 'bypass' : known === undefined ? 'uri-miss' : 'vary-miss'
+  return passthrough(ctx.produce, miss, ctx.status({ fwd }))
 }
 
 /** The route's `set` options: `set` refuses getOrSet's `staleWhileRevalidate` and `timeout`. */

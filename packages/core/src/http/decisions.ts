@@ -10,8 +10,8 @@ export const DONE: DoneDecision = Object.freeze({ kind: 'done' })
 const NOT_MODIFIED_HEADERS = new Set(['cache-control', 'content-location', 'date', 'expires', 'vary'])
 
 /**
- * Replays a stored response: its status, headers and body byte for byte, plus `x-cache` and
- * `age` (seconds since it was stored, RFC 9111 §5.1). When the request's `If-None-Match` matches
+ * Replays a stored response: its status, headers and body byte for byte, plus `x-cache`,
+ * `cache-status` (when given) and `age` (seconds since it was stored, RFC 9111 §5.1). When the request's `If-None-Match` matches
  * the entry's etag, a 304 instead (RFC 9110 §13.1.2). The entry was found under this request's
  * own key, so a 304 never validates another URL's representation.
  */
@@ -21,15 +21,18 @@ export function replayStored(
   ifNoneMatch: string | readonly string[] | undefined,
   conditional: boolean,
   now: number,
+  cacheStatus: string | undefined,
 ): HttpDecision {
   const age = String(Math.max(0, Math.floor((now - stored.storedAt) / 1000)))
   if (conditional && ifNoneMatch !== undefined && ifNoneMatchMatches(ifNoneMatch, stored.etag)) {
     const headers: HeaderPair[] = stored.headers.filter(([name]) => NOT_MODIFIED_HEADERS.has(name))
     headers.push(['etag', stored.etag], ['x-cache', xCache], ['age', age])
+    if (cacheStatus !== undefined) headers.push(['cache-status', cacheStatus])
     return { kind: 'not-modified', status: 304, headers, replace: true }
   }
   const headers: HeaderPair[] = stored.headers.slice()
   headers.push(['x-cache', xCache], ['age', age])
+  if (cacheStatus !== undefined) headers.push(['cache-status', cacheStatus])
   return { kind: 'send', status: stored.status, headers, body: stored.body, replace: true }
 }
 
@@ -41,12 +44,14 @@ export function sendOwn(
   response: CapturedResponse,
   xCache: XCacheStatus,
   stored: StoredResponse | undefined,
+  cacheStatus: string | undefined,
 ): HttpDecision {
   const headers: HeaderPair[] = [
     ['x-cache', xCache],
     ['content-length', String(response.body.byteLength)],
   ]
   if (stored !== undefined) headers.push(['etag', stored.etag])
+  if (cacheStatus !== undefined) headers.push(['cache-status', cacheStatus])
   return { kind: 'send', status: response.status, headers, body: response.body, replace: false }
 }
 
@@ -54,8 +59,13 @@ export function sendOwn(
  * Sends another request's response that was not stored but is shareable (its flight leader's):
  * the replayable headers only, never `Set-Cookie` or hop-by-hop fields.
  */
-export function sendShared(response: CapturedResponse, verdict: ResponseVerdict): HttpDecision {
+export function sendShared(
+  response: CapturedResponse,
+  verdict: ResponseVerdict,
+  cacheStatus: string | undefined,
+): HttpDecision {
   const headers = replayableHeaders(verdict.headers)
   headers.push(['x-cache', 'MISS'], ['content-length', String(response.body.byteLength)])
+  if (cacheStatus !== undefined) headers.push(['cache-status', cacheStatus])
   return { kind: 'send', status: response.status, headers, body: response.body, replace: true }
 }

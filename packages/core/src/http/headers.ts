@@ -51,6 +51,7 @@ const NOT_REPLAYED = new Set([
   'age',
   'etag',
   'x-cache',
+  'cache-status',
 ])
 
 /**

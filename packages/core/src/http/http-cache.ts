@@ -2,10 +2,11 @@ import type { Cache } from '../cache.js'
 import { CacheError, errors } from '../errors.js'
 import { assertNamespace } from '../options.js'
 import { parseCacheControl } from './cache-control.js'
+import { ttlSeconds } from './cache-status.js'
 import { cachedRead, lookupOnly, refreshRead } from './cached-read.js'
 import { DONE, replayStored, sendOwn } from './decisions.js'
 import { pathTag } from './path-tag.js'
-import { passthrough, readContext } from './read-context.js'
+import { cacheStatusOf, passthrough, readContext } from './read-context.js'
 import { credentialsOf, primaryKey, variantKey } from './request-key.js'
 import { type ResolvedRoute, type RouteCacheOptions, resolveRouteOptions } from './route-options.js'
 import { isStoredResponse, isVariantIndex } from './stored-response.js'
@@ -94,25 +95,26 @@ export class HttpCache<R = unknown> {
     route: ResolvedRoute<R>,
     produce: Produce,
   ): HttpDecision | Promise<HttpDecision> {
-    if (!route.enabled) return passthrough(produce, undefined)
+    if (!route.enabled) return passthrough(produce, undefined, undefined)
     const method = req.method
     const cacheable =
       method === 'GET' ? route.get : method === 'HEAD' ? route.head : method === 'POST' && route.post
     if (!cacheable) {
       if (MUTATIONS.has(method)) return this.#mutation(req, route, produce)
-      return passthrough(produce, 'BYPASS')
+      return passthrough(produce, 'BYPASS', cacheStatusOf(route, undefined, { fwd: 'method' }))
     }
     const headers = req.headers
     // Partial content is neither served from nor stored in the cache.
-    if (headers.range !== undefined) return passthrough(produce, 'BYPASS')
+    if (headers.range !== undefined) return bypass(route, produce)
     // Request directives are ignored unless the route opts in (RFC 9111 §5.2.1 lets a cache do
     // so): a client must not be able to force an expensive recomputation.
     const requestCc = route.honorRequestCacheControl ? parseCacheControl(headers['cache-control']) : undefined
-    if (requestCc?.noStore) return passthrough(produce, 'BYPASS')
+    if (requestCc?.noStore)
+      return passthrough(produce, 'BYPASS', cacheStatusOf(route, undefined, { fwd: 'request' }))
 
     const credentials = credentialsOf(headers, route)
     const primary = primaryKey(req, route, credentials)
-    if (primary === undefined) return passthrough(produce, 'BYPASS')
+    if (primary === undefined) return bypass(route, produce)
     const refresh = requestCc !== undefined && (requestCc.noCache || requestCc.maxAge === 0)
     let index: VariantIndex | undefined
     if (credentials !== 'foreign' && !refresh) {
@@ -122,8 +124,8 @@ export class HttpCache<R = unknown> {
       if (isVariantIndex(found)) {
         index = found
         const variant = this.#peek(variantKey(primary, found.vary, headers))
-        if (isStoredResponse(variant)) return this.#replay(req, variant)
-      } else if (isStoredResponse(found)) return this.#replay(req, found)
+        if (isStoredResponse(variant)) return this.#replay(req, route, primary, variant)
+      } else if (isStoredResponse(found)) return this.#replay(req, route, primary, found)
     }
     const ctx = readContext(
       this.cache,
@@ -149,10 +151,17 @@ export class HttpCache<R = unknown> {
     }
   }
 
-  #replay(req: HttpRequestInfo<R>, stored: StoredResponse): HttpDecision {
+  #replay(
+    req: HttpRequestInfo<R>,
+    route: ResolvedRoute<R>,
+    key: string,
+    stored: StoredResponse,
+  ): HttpDecision {
     const method = req.method
     const conditional = method === 'GET' || method === 'HEAD'
-    return replayStored(stored, 'HIT', req.headers['if-none-match'], conditional, Date.now())
+    const now = Date.now()
+    const status = cacheStatusOf(route, key, { hit: true, ttl: ttlSeconds(stored.expiresAt, now) })
+    return replayStored(stored, 'HIT', req.headers['if-none-match'], conditional, now, status)
   }
 
   /** Drops the cached responses of `paths` (all their variants) and every response tagged with one of `tags`. */
@@ -177,6 +186,7 @@ export class HttpCache<R = unknown> {
     const produced = await produce({
       capture: true,
       xCache: 'BYPASS',
+      cacheStatus: cacheStatusOf(route, undefined, { fwd: 'method' }),
       maxBytes: route.maxEntryBytes,
       hideConditionalHeaders: false,
     })
@@ -187,8 +197,15 @@ export class HttpCache<R = unknown> {
         tags.push(...checkTags(route.invalidateTags(req.raw), 'invalidateTags'))
       if (tags.length > 0) await this.cache.invalidateTags(tags)
     }
-    return produced.kind === 'captured' ? sendOwn(produced, 'BYPASS', undefined) : DONE
+    if (produced.kind !== 'captured') return DONE
+    const cacheStatus = cacheStatusOf(route, undefined, { fwd: 'method', fwdStatus: produced.status })
+    return sendOwn(produced, 'BYPASS', undefined, cacheStatus)
   }
+}
+
+/** Requests the cache does not handle (partial content, no safe key): `x-cache: BYPASS`, `fwd=bypass`. */
+function bypass<R>(route: ResolvedRoute<R>, produce: Produce): Promise<HttpDecision> {
+  return passthrough(produce, 'BYPASS', cacheStatusOf(route, undefined, { fwd: 'bypass' }))
 }
 
 function checkTags(tags: unknown, what: string): readonly string[] {

@@ -6,6 +6,12 @@ export {
   type CacheLifecycleOptions,
 } from './adapter-cache.js'
 export { type CacheControl, parseCacheControl } from './cache-control.js'
+export {
+  type CacheStatusForward,
+  type CacheStatusOptions,
+  type CacheStatusParams,
+  formatCacheStatus,
+} from './cache-status.js'
 export { bodyEtag, ifNoneMatchMatches } from './etag.js'
 export { hideConditionalHeaders } from './headers.js'
 export { createHttpCache, HttpCache, type HttpCacheOptions, type HttpInvalidation } from './http-cache.js'

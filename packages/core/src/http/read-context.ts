@@ -1,5 +1,6 @@
 import type { Cache } from '../cache.js'
 import type { GetOrSetOptions } from '../get-or-set.js'
+import { type CacheStatusParams, formatCacheStatus, ttlSeconds } from './cache-status.js'
 import { DONE, replayStored } from './decisions.js'
 import type { ResolvedRoute } from './route-options.js'
 import type {
@@ -27,6 +28,8 @@ export interface ReadContext<R = unknown> {
   readonly refreshing: Map<string, StoredResponse>
   /** Calls the adapter's `produce` (at most once). */
   readonly produce: (mode: ProduceMode) => Promise<Produced>
+  /** The `Cache-Status` value for these parameters (with the key when the route shows it); `undefined` when off. */
+  status(params: CacheStatusParams): string | undefined
 }
 
 /**
@@ -57,7 +60,20 @@ export function readContext<R>(
     opts,
     refreshing,
     produce: once(produce),
+    status: (params) => cacheStatusOf(route, primary, params),
   }
+}
+
+/** The `Cache-Status` value of a route for these parameters; `undefined` when the route sends none. */
+export function cacheStatusOf(
+  route: Pick<ResolvedRoute, 'cacheStatus'>,
+  key: string | undefined,
+  params: CacheStatusParams,
+): string | undefined {
+  const config = route.cacheStatus
+  if (config === undefined) return undefined
+  if (config.key && key !== undefined) params.key = key
+  return formatCacheStatus(config.name, params)
 }
 
 function once(produce: Produce): Produce {
@@ -69,19 +85,48 @@ function once(produce: Produce): Produce {
   }
 }
 
-/** The mode for a response the core may store: captured, conditionals hidden from the handler. */
-export function captureMode(route: Pick<ResolvedRoute, 'maxEntryBytes'>): ProduceMode {
-  return { capture: true, xCache: 'MISS', maxBytes: route.maxEntryBytes, hideConditionalHeaders: true }
+/**
+ * The mode for a response the core may store: captured, conditionals hidden from the handler.
+ * `cacheStatus` is what a response that streams past the capture says (it is not stored).
+ */
+export function captureMode(
+  route: Pick<ResolvedRoute, 'maxEntryBytes'>,
+  cacheStatus: string | undefined,
+): ProduceMode {
+  return {
+    capture: true,
+    xCache: 'MISS',
+    cacheStatus,
+    maxBytes: route.maxEntryBytes,
+    hideConditionalHeaders: true,
+  }
 }
 
-/** Lets the handler write directly, with `x-cache` set to `xCache` (or no header). */
-export async function passthrough(produce: Produce, xCache: XCacheStatus | undefined): Promise<HttpDecision> {
-  await produce({ capture: false, xCache, maxBytes: 0, hideConditionalHeaders: false })
+/** Lets the handler write directly, with `x-cache` set to `xCache` and `cache-status` to `cacheStatus` (or none). */
+export async function passthrough(
+  produce: Produce,
+  xCache: XCacheStatus | undefined,
+  cacheStatus: string | undefined,
+): Promise<HttpDecision> {
+  await produce({ capture: false, xCache, cacheStatus, maxBytes: 0, hideConditionalHeaders: false })
   return DONE
 }
 
-/** Replays a stored response to this request (304 when its `If-None-Match` matches). */
-export function serve<R>(ctx: ReadContext<R>, stored: StoredResponse, xCache: XCacheStatus): HttpDecision {
+/**
+ * Replays a stored response to this request (304 when its `If-None-Match` matches). `HIT` and
+ * `STALE` served without running the handler are `hit` with the remaining freshness as `ttl`
+ * (negative once stale, RFC 9211 §2.4); `forwarded` describes a handler run whose failure the
+ * stored response answers instead (stale-if-error).
+ */
+export function serve<R>(
+  ctx: ReadContext<R>,
+  stored: StoredResponse,
+  xCache: XCacheStatus,
+  forwarded?: CacheStatusParams,
+): HttpDecision {
   const method = ctx.req.method
-  return replayStored(stored, xCache, ctx.ifNoneMatch, method === 'GET' || method === 'HEAD', Date.now())
+  const now = Date.now()
+  const ttl = ttlSeconds(stored.expiresAt, now)
+  const status = ctx.status(forwarded === undefined ? { hit: true, ttl } : { ...forwarded, ttl })
+  return replayStored(stored, xCache, ctx.ifNoneMatch, method === 'GET' || method === 'HEAD', now, status)
 }

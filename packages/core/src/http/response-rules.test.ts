@@ -72,6 +72,7 @@ describe('storability', () => {
     expect(h.modes[0]).toEqual({
       capture: true,
       xCache: 'MISS',
+      cacheStatus: 'cache; fwd=uri-miss',
       maxBytes: 2048,
       hideConditionalHeaders: true,
     })
@@ -138,7 +139,15 @@ describe('replay', () => {
     expect(hit.status).toBe(203)
     expect(Buffer.compare(Buffer.from(hit.body), body)).toBe(0)
     const names = hit.headers.map(([n]) => n).sort()
-    expect(names).toEqual(['age', 'content-length', 'content-type', 'etag', 'x-cache', 'x-custom'])
+    expect(names).toEqual([
+      'age',
+      'cache-status',
+      'content-length',
+      'content-type',
+      'etag',
+      'x-cache',
+      'x-custom',
+    ])
     expect(header(hit, 'content-type')).toBe('application/octet-stream')
     expect(header(hit, 'x-custom')).toBe('a, b')
     expect(header(hit, 'content-length')).toBe('7')

@@ -1,6 +1,7 @@
 import { type ByteSize, type Duration, parseBytes, parseDuration } from '../duration.js'
 import { CacheError, errors, isCacheError } from '../errors.js'
 import { assertKnownOptions, type OptionFlags, optionKeys } from '../known-options.js'
+import { type CacheStatusConfig, type CacheStatusOptions, resolveCacheStatus } from './cache-status.js'
 
 /**
  * A route callback of the framework's request. Declared as a method, whose parameter TypeScript
@@ -89,6 +90,12 @@ export interface RouteCacheOptions<R = unknown> {
   invalidateOnMutation?: boolean
   /** Tags to invalidate after a successful mutation through this route. @default [] */
   invalidateTags?: readonly string[] | RouteCallback<R, readonly string[]>
+  /**
+   * The `Cache-Status` response header (RFC 9211), sent beside `x-cache`: the cache's name and
+   * whether it shows the key. `false` sends none.
+   * @default { name: 'cache', key: false }
+   */
+  cacheStatus?: CacheStatusOptions | false
 }
 
 /** {@link RouteCacheOptions} validated and precomputed: what `handle` reads on every request. */
@@ -129,6 +136,8 @@ export interface ResolvedRoute<R = unknown> {
   readonly invalidateOnMutation: boolean
   /** Tags a 2xx mutation invalidates. */
   readonly invalidateTags: ((req: R) => readonly string[]) | undefined
+  /** How `Cache-Status` is written; `undefined`: not at all. */
+  readonly cacheStatus: CacheStatusConfig | undefined
 }
 
 /** Every key of {@link RouteCacheOptions}, checked both ways by the compiler (see `OptionFlags`). */
@@ -144,6 +153,7 @@ export const ROUTE_OPTION_FLAGS = {
   maxEntryBytes: true,
   invalidateOnMutation: true,
   invalidateTags: true,
+  cacheStatus: true,
 } as const satisfies OptionFlags<RouteCacheOptions>
 
 /** Every key of {@link RouteCacheOptions}, for adapters checking their options for unknown keys. */
@@ -257,6 +267,7 @@ export function resolveRouteOptions<R = unknown>(
     maxEntryBytes,
     invalidateOnMutation: o.invalidateOnMutation ?? true,
     invalidateTags: tagSource<R>(o.invalidateTags, 'invalidateTags'),
+    cacheStatus: resolveCacheStatus(o.cacheStatus),
   })
 }
 

@@ -59,6 +59,11 @@ export interface ProduceMode {
   capture: boolean
   /** Value of `x-cache` when the response is written directly; `undefined`: set no header. */
   xCache: XCacheStatus | undefined
+  /**
+   * Value of `cache-status` (RFC 9211) to set with `x-cache` when the response is written
+   * directly; `undefined`: set no header.
+   */
+  cacheStatus: string | undefined
   /** Largest body to capture, in bytes. */
   maxBytes: number
   /**

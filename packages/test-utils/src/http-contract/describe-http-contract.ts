@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe } from 'vitest'
 import { deleteKeysByPrefix } from '../redis/delete-keys-by-prefix.js'
 import { type RedisServerHandle, startRedis } from '../redis/start-redis.js'
 import { cacheStatusCases } from './cache-status-cases.js'
+import { cacheStatusHeaderCases } from './cache-status-header-cases.js'
 import { concurrencyCases } from './concurrency-cases.js'
 import { call } from './contract-client.js'
 import { type ContractContext, emptyContext } from './contract-context.js'
@@ -86,6 +87,7 @@ function registerCases(ctx: ContractContext): void {
     }
   })
   cacheStatusCases(ctx)
+  cacheStatusHeaderCases(ctx)
   safetyCases(ctx)
   concurrencyCases(ctx)
 }
