@@ -14,7 +14,7 @@ import { StatsCounters } from './stats.js'
 import { canBus, canConnect, canLease, type LeaseCapableStore } from './stores/store.js'
 import { MemoryTier } from './tiers/memory-tier.js'
 import { OutageLog } from './tiers/outage-log.js'
-import { RemoteTier } from './tiers/remote-tier.js'
+import { type CallOptions, RemoteTier } from './tiers/remote-tier.js'
 
 /** Per-write options shared by `set`, `setMany` items and `getOrSet`. */
 export interface WriteOptions {
@@ -112,14 +112,21 @@ export class CacheCore {
     const bus = this.bus
     if (bus === undefined) return
     try {
-      await this.l2!.call('publish', () => bus.publish({ origin: this.instanceId, message }))
+      await this.sendOnBus(bus, message)
     } catch (error) {
       this.fault(error, 'publish', undefined, 'remote')
     }
   }
 
+  /** Publishes through the remote tier's deadline and breaker (`options`), and counts it; rejects on a fault. */
+  async sendOnBus(bus: InvalidationBus, message: BusMessage, options?: CallOptions<void>): Promise<void> {
+    await this.l2!.call('publish', () => bus.publish({ origin: this.instanceId, message }), options)
+    this.counters.bus.published++
+  }
+
   #onBusMessage({ origin, message }: BusEnvelope): void {
     if (origin === this.instanceId || this.closed) return
+    this.counters.bus.received++
     switch (message.kind) {
       case 'keys':
         for (const key of message.keys) {

@@ -306,6 +306,7 @@ export class Cache {
       loads: c.loads,
       loadErrors: c.loadErrors,
       errors: c.errors,
+      ...(this.#core.bus === undefined ? {} : { bus: { ...c.bus } }),
       tiers: {
         memory: { ...c.memory, ...usage },
         ...(l2 === undefined ? {} : { remote: { ...c.remote, breaker: l2.breakerState } }),

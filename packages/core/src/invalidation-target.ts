@@ -34,11 +34,7 @@ export function invalidationTarget(core: CacheCore): OutboxTarget {
     async publish(message, probe) {
       const bus = core.bus
       if (bus === undefined) return
-      await core.l2!.call(
-        'publish',
-        () => bus.publish({ origin: core.instanceId, message }),
-        probe ? PROBE : undefined,
-      )
+      await core.sendOnBus(bus, message, probe ? PROBE : undefined)
     },
     fault(error, message) {
       core.fault(error, operationOf(message), message.kind === 'keys' ? message.keys[0] : undefined, 'remote')

@@ -35,6 +35,12 @@ export interface CacheStats {
   loadErrors: number
   /** Faults that were counted and emitted rather than thrown. */
   errors: number
+  /**
+   * Invalidation bus messages, when the cache has a bus: `published` by this instance, and
+   * `received` from the other instances. Every instance has seen every other's invalidations
+   * when its `received` equals the sum of the others' `published`.
+   */
+  bus?: { published: number; received: number }
   /** Per-tier counters. */
   tiers: {
     memory: TierStats & { entries: number; bytes: number }
@@ -54,4 +60,5 @@ export class StatsCounters {
   errors = 0
   readonly memory: TierStats = { hits: 0, misses: 0, errors: 0 }
   readonly remote: TierStats = { hits: 0, misses: 0, errors: 0 }
+  readonly bus = { published: 0, received: 0 }
 }
