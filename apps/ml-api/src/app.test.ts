@@ -84,8 +84,8 @@ describe('POST /v1/embeddings', () => {
 
   it('refuses a model it does not serve', async () => {
     const res = await postJson(await app(), '/v1/embeddings', { input: 'x', model: 'text-embedding-3-small' })
-    expect(res.statusCode).toBe(422)
-    expect(res.json().error.code).toBe('unknown_model')
+    expect(res.statusCode).toBe(404)
+    expect(res.json().error.code).toBe('model_not_found')
   })
 })
 
@@ -276,8 +276,8 @@ describe('admin routes', () => {
     expect(cacheHeaders(await postJson(a, '/v1/predict/flight-delay', row)).cache).toBe('MISS')
     expect(cacheHeaders(await postJson(a, '/v1/embeddings', text)).cache).toBe('MISS')
 
-    expect((await invalidate(a, { model: 'nope' }, 's3cret')).statusCode).toBe(422)
-    expect((await invalidate(a, {}, 's3cret')).statusCode).toBe(422)
+    expect((await invalidate(a, { model: 'nope' }, 's3cret')).statusCode).toBe(400)
+    expect((await invalidate(a, {}, 's3cret')).statusCode).toBe(400)
   })
 })
 

@@ -117,7 +117,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     connectionTimeout: config.connectionTimeoutMs,
     http: nodeServerOptions(config.requestTimeoutMs),
     clientErrorHandler,
-    // Type errors are the client's (422), never coerced; unknown properties fail instead of vanishing.
+    // Type errors are the client's (400), never coerced; unknown properties fail instead of vanishing.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
     // One log line per request would cost more than a cache hit; errors are still logged.

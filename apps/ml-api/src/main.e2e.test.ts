@@ -32,8 +32,8 @@ describe('dist/main.js (what `npm start` runs)', () => {
   it('stays up after bad input, and the next valid request works', async () => {
     const bad: [string, string, number][] = [
       ['{"inputs":[', 'application/json', 400],
-      ['{"inputs":[{"distance":1e400,"hour":1}]}', 'application/json', 422],
-      ['{"inputs":[{"distance":NaN,"hour":1}]}', 'application/json', 422],
+      ['{"inputs":[{"distance":1e400,"hour":1}]}', 'application/json', 400],
+      ['{"inputs":[{"distance":NaN,"hour":1}]}', 'application/json', 400],
       ['distance=1', 'application/x-www-form-urlencoded', 415],
       [`{"inputs":${'['.repeat(50_000)}`, 'application/json', 400],
       [

@@ -15,22 +15,22 @@ interface Document {
 /** Every documented route: its error statuses, and the headers of its 200. */
 const CONTRACT: Record<string, { statuses: string[]; headers: string[] }> = {
   'post /v1/embeddings': {
-    statuses: ['200', '400', '413', '415', '422'],
+    statuses: ['200', '400', '404', '413', '415', '502'],
     headers: ['x-cache', 'x-cache-hits', 'x-cache-misses', 'x-model-version'],
   },
   'post /v1/predict/flight-delay': {
-    statuses: ['200', '400', '413', '415', '422'],
+    statuses: ['200', '400', '413', '415'],
     headers: ['x-cache', 'x-cache-hits', 'x-cache-misses', 'x-model-version'],
   },
   'post /v1/chat/completions': {
-    statuses: ['200', '400', '413', '415', '422', '429', '502', '503'],
+    statuses: ['200', '400', '404', '413', '415', '429', '502', '503'],
     headers: ['x-cache'],
   },
   'get /v1/models': { statuses: ['200'], headers: ['x-cache', 'age', 'etag'] },
   'get /healthz': { statuses: ['200'], headers: [] },
   'get /cache/stats': { statuses: ['200'], headers: [] },
   'get /metrics': { statuses: ['200'], headers: [] },
-  'post /cache/invalidate': { statuses: ['200', '400', '401', '404', '413', '415', '422'], headers: [] },
+  'post /cache/invalidate': { statuses: ['200', '400', '401', '404', '413', '415'], headers: [] },
   'delete /cache': { statuses: ['200', '401', '404'], headers: [] },
 }
 

@@ -1,6 +1,6 @@
 /**
- * Stable error codes of the API, the `error.code` of every error body. Clients check the code,
- * never the message.
+ * Stable error codes of the API, the `error.code` of every error body, with their HTTP status.
+ * Clients check the code (or the status), never the message.
  */
 export const apiErrors = Object.freeze({
   /** 400: the request is not valid HTTP (answered before any route runs). */
@@ -21,10 +21,13 @@ export const apiErrors = Object.freeze({
   payload_too_large: 413,
   /** 415: the body is not `application/json` (UTF-8), or has a `Content-Encoding` other than gzip, deflate, br. */
   unsupported_media_type: 415,
-  /** 422: JSON, but the wrong shape or values (types, ranges, NaN/Infinity, `__proto__`, depth, UTF-8). */
-  invalid_input: 422,
-  /** 422: the requested model is not served here. */
-  unknown_model: 422,
+  /**
+   * 400: JSON, but the wrong shape or values (types, ranges, NaN/Infinity, `__proto__`, depth,
+   * UTF-8). OpenAI answers every invalid request with a 400, and its clients expect that.
+   */
+  invalid_input: 400,
+  /** 404: the requested model is not served here (OpenAI's status and code for it). */
+  model_not_found: 404,
   /** 431: the request's header fields are too large. */
   headers_too_large: 431,
   /** 502: the upstream model API failed or answered something unusable. */
@@ -38,10 +41,32 @@ export const apiErrors = Object.freeze({
 /** One of {@link apiErrors}. */
 export type ApiErrorCode = keyof typeof apiErrors
 
-/** The body of every error answer: `{ error: { code, message } }`. */
+/** OpenAI's error types: what its clients read besides the status. */
+export type ApiErrorType = 'invalid_request_error' | 'server_error' | (string & {})
+
+/**
+ * The body of every error answer, OpenAI's shape: `{ error: { message, type, param, code } }`.
+ * `param` names the offending request field (`input`, `inputs[0].hour`), or is null.
+ */
 export interface ApiErrorBody {
-  error: { code: ApiErrorCode | string; message: string }
+  error: { message: string; type: ApiErrorType; param: string | null; code: ApiErrorCode | string }
 }
+
+/** Options of {@link ApiError}. */
+export interface ApiErrorOptions {
+  /** What caused it (logged for a 5xx, never sent). */
+  cause?: unknown
+  /** HTTP status. @default the code's status in {@link apiErrors} */
+  statusCode?: number
+  /** Response headers of the answer. @default {} */
+  headers?: Record<string, string>
+  /** The request field at fault. @default the `$.path` that starts the message, else null */
+  param?: string | null
+  /** OpenAI error type. @default `invalid_request_error` below 500, `server_error` from 500 */
+  type?: ApiErrorType
+}
+
+const MESSAGE_PATH = /^\$\.(\S+?):\s/
 
 /** An error that becomes an answer with its own status and code (see the error handler). */
 export class ApiError extends Error {
@@ -52,25 +77,27 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode | string
   /** Response headers the answer carries (e.g. `accept-encoding` on a 415). */
   readonly headers: Readonly<Record<string, string>>
+  /** The request field at fault, or null. */
+  readonly param: string | null
+  /** OpenAI error type. */
+  readonly type: ApiErrorType
 
-  constructor(
-    code: ApiErrorCode,
-    message: string,
-    options?: { cause?: unknown; statusCode?: number; headers?: Record<string, string> },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+  constructor(code: ApiErrorCode, message: string, options: ApiErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
-    this.statusCode = options?.statusCode ?? apiErrors[code]
-    this.headers = options?.headers ?? {}
+    this.statusCode = options.statusCode ?? apiErrors[code]
+    this.headers = options.headers ?? {}
+    this.param = options.param !== undefined ? options.param : (MESSAGE_PATH.exec(message)?.[1] ?? null)
+    this.type = options.type ?? (this.statusCode >= 500 ? 'server_error' : 'invalid_request_error')
   }
 
   /** The answer body. */
   toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message } }
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } }
   }
 }
 
-/** Shorthand for a 422 `invalid_input`. */
+/** Shorthand for a 400 `invalid_input`; a message starting with `$.path:` names its param. */
 export function invalidInput(message: string): ApiError {
   return new ApiError('invalid_input', message)
 }

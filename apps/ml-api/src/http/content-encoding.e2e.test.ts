@@ -113,7 +113,9 @@ describe('Content-Encoding of request bodies', () => {
     const before = app.mlApi.cache.stats()
     const res = await post(body(), encoding)
     expect(res.status).toBe(status)
-    expect(res.body).toEqual({ error: { code, message: expect.any(String) } })
+    expect(res.body).toEqual({
+      error: { code, message: expect.any(String), type: 'invalid_request_error', param: null },
+    })
     expect(res.headers.get('x-cache')).toBeNull()
     if (status === 415) expect(res.headers.get('accept-encoding')).toBe('gzip, deflate, br')
     for (const p of predicts) expect(p).not.toHaveBeenCalled()

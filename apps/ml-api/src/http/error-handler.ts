@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { ApiError, type ApiErrorCode, isApiError } from './api-error.js'
+import { describeValidation } from './validation-message.js'
 
 /** Fastify's own error codes, mapped onto ours so every error answer has one shape. */
 const FASTIFY_CODES: Record<string, ApiErrorCode> = {
@@ -10,16 +11,6 @@ const FASTIFY_CODES: Record<string, ApiErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed_json',
 }
 
-/** `/inputs/0/distance` (JSON pointer) -> `$.inputs[0].distance`. */
-function jsonPath(pointer: string | undefined): string {
-  if (!pointer) return '$'
-  return `$${pointer
-    .split('/')
-    .slice(1)
-    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p.replaceAll('~1', '/').replaceAll('~0', '~')}`))
-    .join('')}`
-}
-
 /**
  * Converts any error into an {@link ApiError}; unknown errors become a 500 without details.
  * `contentType` (the request's) and `bodyLimit` make the 415 and 413 messages say what went wrong.
@@ -28,14 +19,8 @@ export function toApiError(error: FastifyError | Error, contentType?: string, bo
   if (isApiError(error)) return error
   const fe = error as FastifyError
   if (fe.validation !== undefined) {
-    const first = fe.validation[0]
-    const detail =
-      first?.keyword === 'additionalProperties'
-        ? `unknown property "${String((first.params as { additionalProperty?: string }).additionalProperty)}"`
-        : (first?.message ?? fe.message)
-    const where =
-      fe.validationContext === 'body' || fe.validationContext === undefined ? '' : `${fe.validationContext} `
-    return new ApiError('invalid_input', `${where}${jsonPath(first?.instancePath)}: ${detail}`)
+    const { message, param } = describeValidation(fe.validation, fe.validationContext)
+    return new ApiError('invalid_input', message, { param })
   }
   const mapped = fe.code === undefined ? undefined : FASTIFY_CODES[fe.code]
   if (mapped === 'unsupported_media_type') {
@@ -57,8 +42,8 @@ export function toApiError(error: FastifyError | Error, contentType?: string, bo
 }
 
 /**
- * Installs the error and not-found handlers: every failure answers
- * `{ error: { code, message } }`. A 5xx is logged with its cause; its message
+ * Installs the error and not-found handlers: every failure answers OpenAI's shape,
+ * `{ error: { message, type, param, code } }`. A 5xx is logged with its cause; its message
  * never leaks internals.
  */
 export function registerErrorHandler(app: FastifyInstance): void {

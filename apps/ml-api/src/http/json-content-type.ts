@@ -7,7 +7,7 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i
 
 /**
  * Makes `application/json` (UTF-8) the only body type the app accepts. Fastify's own parsers are
- * removed: its `text/plain` parser would let a non-JSON body reach validation (a 422 instead of
+ * removed: its `text/plain` parser would let a non-JSON body reach validation (a 400 instead of
  * the 415 we promise), and its JSON parser answers `__proto__` with a 400 and decodes invalid
  * UTF-8 leniently. Every other media type is a 415 from Fastify, shaped by the error handler.
  *

@@ -23,16 +23,16 @@ describe('parseJsonBody', () => {
     ['', 400, 'malformed_json'],
     ['   ', 400, 'malformed_json'],
     ['{"a":1}}', 400, 'malformed_json'],
-    ['{"a":NaN}', 422, 'invalid_input'],
-    ['{"a":[1,Infinity]}', 422, 'invalid_input'],
-    ['{"a":-Infinity}', 422, 'invalid_input'],
-    ['{"a":1e400}', 422, 'invalid_input'],
-    ['{"a":-1e999}', 422, 'invalid_input'],
-    ['{"__proto__":{"polluted":true}}', 422, 'invalid_input'],
-    ['{"a":[{"b":{"__proto__":1}}]}', 422, 'invalid_input'],
-    ['{"constructor":{"prototype":{"x":1}}}', 422, 'invalid_input'],
-    [`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`, 422, 'invalid_input'],
-    [`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 422, 'invalid_input'],
+    ['{"a":NaN}', 400, 'invalid_input'],
+    ['{"a":[1,Infinity]}', 400, 'invalid_input'],
+    ['{"a":-Infinity}', 400, 'invalid_input'],
+    ['{"a":1e400}', 400, 'invalid_input'],
+    ['{"a":-1e999}', 400, 'invalid_input'],
+    ['{"__proto__":{"polluted":true}}', 400, 'invalid_input'],
+    ['{"a":[{"b":{"__proto__":1}}]}', 400, 'invalid_input'],
+    ['{"constructor":{"prototype":{"x":1}}}', 400, 'invalid_input'],
+    [`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`, 400, 'invalid_input'],
+    [`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 400, 'invalid_input'],
   ])('refuses %j with %i %s', (body, status, code) => {
     expect(failure(body)).toMatchObject({ status, code })
   })
@@ -43,13 +43,13 @@ describe('parseJsonBody', () => {
     expect(failure('{"a":NaN,}')).toMatchObject({ status: 400 })
   })
 
-  it('refuses invalid UTF-8 with a 422', () => {
+  it('refuses invalid UTF-8 with a 400', () => {
     expect(failure(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).toMatchObject({
-      status: 422,
+      status: 400,
       message: expect.stringContaining('UTF-8'),
     })
     // An overlong encoding of '/' is invalid too.
-    expect(failure(Buffer.from([0x22, 0xc0, 0xaf, 0x22]))).toMatchObject({ status: 422 })
+    expect(failure(Buffer.from([0x22, 0xc0, 0xaf, 0x22]))).toMatchObject({ status: 400 })
   })
 
   it('names the path of a bad value', () => {

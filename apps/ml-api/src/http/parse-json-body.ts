@@ -6,12 +6,14 @@ export const MAX_JSON_DEPTH = 32
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
- * Decodes and parses a JSON request body, refusing what `JSON.parse` lets through:
- * - invalid UTF-8 (422; a lenient decoder would turn it into U+FFFD and hash a different text);
- * - non-finite numbers, `1e400` parses to `Infinity` (422), and the bare `NaN` / `Infinity`
- *   literals some serializers write (422 rather than 400: the syntax is fine, the value is not);
- * - `__proto__` keys and `constructor.prototype` (422, prototype pollution);
- * - nesting deeper than {@link MAX_JSON_DEPTH} (422).
+ * Decodes and parses a JSON request body, refusing with a 400 `invalid_input` what `JSON.parse`
+ * lets through:
+ * - invalid UTF-8 (a lenient decoder would turn it into U+FFFD and hash a different text);
+ * - non-finite numbers, `1e400` parses to `Infinity`, and the bare `NaN` / `Infinity` literals
+ *   some serializers write (`invalid_input` rather than `malformed_json`: the syntax is fine,
+ *   the value is not);
+ * - `__proto__` keys and `constructor.prototype` (prototype pollution);
+ * - nesting deeper than {@link MAX_JSON_DEPTH}.
  * Anything else that does not parse is a 400 `malformed_json`.
  */
 export function parseJsonBody(body: Buffer): unknown {
@@ -36,7 +38,7 @@ export function parseJsonBody(body: Buffer): unknown {
 }
 
 /**
- * Walks a parsed value iteratively (no recursion, so no stack overflow) and throws a 422 on a
+ * Walks a parsed value iteratively (no recursion, so no stack overflow) and throws a 400 on a
  * non-finite number, a forbidden key or too deep a nesting. The message gives the JSON path.
  */
 export function inspectJson(root: unknown, maxDepth = MAX_JSON_DEPTH): void {

@@ -71,7 +71,12 @@ function expectTimeoutAnswer(conn: RawConnection) {
   expect(res!.headers.connection).toBe('close')
   const body = JSON.parse(res!.body) as { error: { code: string; message: string } }
   expect(Object.keys(body)).toEqual(['error'])
-  expect(body.error).toEqual({ code: 'request_timeout', message: expect.any(String) })
+  expect(body.error).toEqual({
+    code: 'request_timeout',
+    message: expect.any(String),
+    type: 'invalid_request_error',
+    param: null,
+  })
 }
 
 describe('request deadlines', () => {

@@ -37,13 +37,14 @@ export class ModelRegistry {
     this.#defaultEmbeddings = upstream?.embeddingModels[0] ?? local.embeddings.id
   }
 
-  /** The embeddings model named `name` (default when absent); a 422 `unknown_model` otherwise. */
+  /** The embeddings model named `name` (default when absent); a 404 `model_not_found` otherwise. */
   embeddings(name: string | undefined): Model<string, Float32Array> {
     const model = this.#embeddings.get(name ?? this.#defaultEmbeddings)
     if (model === undefined) {
       throw new ApiError(
-        'unknown_model',
-        `model ${JSON.stringify(name)} is not served here; use one of: ${[...this.#embeddings.keys()].join(', ')}`,
+        'model_not_found',
+        `The model ${JSON.stringify(name)} is not served here; use one of: ${[...this.#embeddings.keys()].join(', ')}`,
+        { param: 'model' },
       )
     }
     return model

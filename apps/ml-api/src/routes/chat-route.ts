@@ -19,8 +19,9 @@ export function registerChatRoute(app: App, ctx: AppContext): void {
     const body = request.body
     if (!ctx.models.isChatModel(body.model)) {
       throw new ApiError(
-        'unknown_model',
-        `model ${JSON.stringify(body.model)} is not allowed; use one of: ${ctx.models.chatModels.join(', ')}`,
+        'model_not_found',
+        `The model ${JSON.stringify(body.model)} is not allowed; use one of: ${ctx.models.chatModels.join(', ')}`,
+        { param: 'model' },
       )
     }
     if (body.stream === true) {

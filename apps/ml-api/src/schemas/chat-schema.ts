@@ -52,6 +52,7 @@ export const chatSchema = {
       },
     },
     ...postErrorResponses,
+    404: errorResponse('The model is not in the allow-list (model_not_found)'),
     429: errorResponse('The upstream is rate limiting (its status and message, relayed)'),
     502: errorResponse('The upstream failed, timed out or answered something unusable'),
     503: errorResponse('No upstream configured (UPSTREAM_BASE_URL unset)'),

@@ -1,17 +1,21 @@
 import { Type } from 'typebox'
 
-/** The body of every error answer. */
+/** The body of every error answer: OpenAI's error shape. */
 export const errorSchema = Type.Object(
   {
     error: Type.Object({
+      message: Type.String({ description: 'What is wrong, naming the field at fault' }),
+      type: Type.String({ description: 'invalid_request_error (4xx) or server_error (5xx), as OpenAI' }),
+      param: Type.Union([Type.String(), Type.Null()], {
+        description: 'The request field at fault (`input`, `inputs[0].hour`), or null',
+      }),
       code: Type.String({
         description:
-          'Stable code: malformed_json, unsupported_media_type, payload_too_large, invalid_input, ...',
+          'Stable code: invalid_input, malformed_json, model_not_found, unsupported_media_type, payload_too_large, ...',
       }),
-      message: Type.String(),
     }),
   },
-  { description: 'Every error answers this shape' },
+  { description: 'Every error answers this shape (OpenAI-compatible)' },
 )
 
 /** An error answer with its own description, for one status of a route's `response`. */
@@ -19,12 +23,11 @@ export const errorResponse = (description: string) => ({ ...errorSchema, descrip
 
 /** The error answers every JSON POST route can give. */
 export const postErrorResponses = {
-  400: errorResponse('Malformed JSON'),
+  400: errorResponse(
+    'Malformed JSON, or the wrong shape or values: types, ranges, NaN/Infinity, __proto__ keys, nesting, invalid UTF-8',
+  ),
   413: errorResponse('Body larger than the body limit'),
   415: errorResponse('Not application/json (UTF-8)'),
-  422: errorResponse(
-    'Wrong shape or values: types, ranges, NaN/Infinity, __proto__ keys, nesting, invalid UTF-8',
-  ),
 } as const
 
 /** `x-model-version` of an answer computed by (or cached from) a model. */

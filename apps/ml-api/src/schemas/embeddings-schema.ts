@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { batchCacheHeaders, postErrorResponses } from './common-schemas.js'
+import { batchCacheHeaders, errorResponse, postErrorResponses } from './common-schemas.js'
 
 /** Most inputs in one embeddings request. */
 export const MAX_EMBEDDING_INPUTS = 256
@@ -66,5 +66,7 @@ export const embeddingsSchema = {
       { description: 'One vector per input, in input order', headers: batchCacheHeaders },
     ),
     ...postErrorResponses,
+    404: errorResponse('The model is not served here (model_not_found)'),
+    502: errorResponse('The upstream failed (upstream models only)'),
   },
 } as const

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { AppConfig } from '../config.js'
 
 /** A request the mock received. */
 export interface MockCall {
@@ -26,6 +27,17 @@ export function mockVector(text: string): Float32Array {
   const v = new Float32Array(8)
   for (let i = 0; i < text.length; i++) v[i % 8]! += (text.charCodeAt(i) % 97) / 97 + i / 1000
   return v.map((x) => x / (text.length + 1) + 0.1)
+}
+
+/** The app settings that point it at `mock` (one embeddings and one chat model), plus `extra`. */
+export function mockUpstreamConfig(mock: MockOpenAI, apiKey: string, extra: Partial<AppConfig> = {}) {
+  return {
+    upstreamBaseUrl: mock.baseUrl,
+    upstreamApiKey: apiKey,
+    upstreamEmbeddingModels: ['text-embedding-3-small'],
+    upstreamChatModels: ['gpt-4o-mini'],
+    ...extra,
+  } satisfies Partial<AppConfig>
 }
 
 /** Tokens the mock bills for a text: one per word. */

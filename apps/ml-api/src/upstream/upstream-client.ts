@@ -79,15 +79,22 @@ async function readText(res: Response, path: string): Promise<string> {
  */
 export function upstreamFailure(status: number, text: string, path: string): ApiError {
   let message = text.slice(0, 500)
+  let detail: { type?: unknown; param?: unknown } = {}
   try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string }
+    const parsed = JSON.parse(text) as {
+      error?: { message?: unknown; type?: unknown; param?: unknown } | string
+    }
     const m = typeof parsed.error === 'string' ? parsed.error : parsed.error?.message
     if (typeof m === 'string') message = m
+    if (typeof parsed.error === 'object' && parsed.error !== null) detail = parsed.error
   } catch {
     // Not JSON: keep the start of the text.
   }
   const relayed = status >= 400 && status < 500 && status !== 401 && status !== 403
+  // A relayed error keeps the upstream's type and param: the client's request is what they describe.
   return new ApiError('upstream_error', `upstream ${path} answered ${status}: ${message}`, {
     statusCode: relayed ? status : 502,
+    param: relayed && typeof detail.param === 'string' ? detail.param : null,
+    ...(relayed && typeof detail.type === 'string' ? { type: detail.type } : {}),
   })
 }

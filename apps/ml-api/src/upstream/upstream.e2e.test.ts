@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../app.js'
 import { type LocalModels, loadModels } from '../models/load-models.js'
-import { type MockOpenAI, mockTokens, mockVector, startMockOpenAI } from '../testing/mock-openai.js'
+import {
+  type MockOpenAI,
+  mockTokens,
+  mockUpstreamConfig,
+  mockVector,
+  startMockOpenAI,
+} from '../testing/mock-openai.js'
 import { base64ToFloat32 } from './float32-base64.js'
 
 const KEY = 'sk-test'
@@ -23,13 +29,7 @@ beforeEach(async () => {
   upstream.delayMs = 0
   app = await buildApp({
     models,
-    config: {
-      upstreamBaseUrl: upstream.baseUrl,
-      upstreamApiKey: KEY,
-      upstreamEmbeddingModels: ['text-embedding-3-small'],
-      upstreamChatModels: ['gpt-4o-mini'],
-      pricePer1kTokens: PRICE,
-    },
+    config: mockUpstreamConfig(upstream, KEY, { pricePer1kTokens: PRICE }),
   })
   base = await app.listen({ port: 0, host: '127.0.0.1' })
 })
@@ -121,8 +121,8 @@ describe('paid upstream: embeddings', () => {
     const local = await post('/v1/embeddings', { model: 'use-lite', input: 'local please' })
     expect(local.json().data[0].embedding).toHaveLength(512)
     const unknown = await post('/v1/embeddings', { model: 'text-embedding-ada-002', input: 'x' })
-    expect(unknown.res.status).toBe(422)
-    expect(unknown.json().error.code).toBe('unknown_model')
+    expect(unknown.res.status).toBe(404)
+    expect(unknown.json().error.code).toBe('model_not_found')
     expect(upstream.calls).toHaveLength(0)
   })
 })
@@ -211,8 +211,8 @@ describe('paid upstream: chat completions', () => {
       model: 'gpt-5',
       messages: [{ role: 'user', content: 'x' }],
     })
-    expect(res.res.status).toBe(422)
-    expect(res.json().error.code).toBe('unknown_model')
+    expect(res.res.status).toBe(404)
+    expect(res.json().error.code).toBe('model_not_found')
     expect(upstream.calls).toHaveLength(0)
   })
 })
