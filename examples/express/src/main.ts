@@ -109,6 +109,11 @@ app.get('/__calls', (_req, res) => {
   res.json(calls)
 })
 
+// The bus counters, so that the contract can wait until every process has seen the others' invalidations.
+app.get('/__bus', (_req, res) => {
+  res.json(cache.stats().bus ?? null)
+})
+
 app.post('/__reset', async (_req, res) => {
   for (const name of Object.keys(calls)) delete calls[name]
   versions.clear()

@@ -131,6 +131,9 @@ app.get('/host', async (req) => ({ host: req.host, calls: count('host') }))
 
 app.get('/__calls', { config: { responseCache: false } }, async () => calls)
 
+// The bus counters, so that the contract can wait until every process has seen the others' invalidations.
+app.get('/__bus', { config: { responseCache: false } }, async () => cache.stats().bus ?? null)
+
 app.post('/__reset', { config: { responseCache: false } }, async () => {
   for (const name of Object.keys(calls)) delete calls[name]
   versions.clear()

@@ -15,6 +15,11 @@ export class AppState {
     return this.calls[route]
   }
 
+  /** The bus counters (see `stats().bus`), or null without a bus. */
+  bus(): { published: number; received: number } | null {
+    return this.cache.stats().bus ?? null
+  }
+
   async reset(): Promise<void> {
     for (const name of Object.keys(this.calls)) delete this.calls[name]
     this.versions.clear()

@@ -124,6 +124,12 @@ export class DemoController {
     return this.state.calls
   }
 
+  // The bus counters, so that the contract can wait until every process has seen the others' invalidations.
+  @Get('__bus')
+  bus() {
+    return this.state.bus()
+  }
+
   @Post('__reset')
   @HttpCode(200)
   async reset() {

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest'
 import { deleteKeysByPrefix } from '../redis/delete-keys-by-prefix.js'
 import { type RedisServerHandle, startRedis } from '../redis/start-redis.js'
+import { until } from '../until.js'
 import { cacheStatusCases } from './cache-status-cases.js'
 import { cacheStatusHeaderCases } from './cache-status-header-cases.js'
 import { concurrencyCases } from './concurrency-cases.js'
@@ -85,11 +86,27 @@ function registerCases(ctx: ContractContext): void {
       const res = await call(`${url}/__reset`, { method: 'POST' })
       if (res.status >= 300) throw new Error(`POST ${url}/__reset answered ${res.status}`)
     }
+    // Each reset's clear reaches the other processes over the bus. Arriving during the next
+    // case, it would rightly cancel the storing of a load begun before it: wait it out.
+    if (ctx.urls.length > 1) await busDelivered(ctx.urls)
   })
   cacheStatusCases(ctx)
   cacheStatusHeaderCases(ctx)
   safetyCases(ctx)
   concurrencyCases(ctx)
+}
+
+/** Waits until every process has received every message the others published (`GET /__bus`). */
+async function busDelivered(urls: readonly string[]): Promise<void> {
+  type Counts = { published: number; received: number }
+  await until(
+    async () => {
+      const counts = await Promise.all(urls.map(async (url) => (await call(`${url}/__bus`)).json<Counts>()))
+      const published = counts.reduce((sum, c) => sum + c.published, 0)
+      return counts.every((c) => c.received >= published - c.published)
+    },
+    { interval: 20, message: 'an invalidation published by one process never reached another' },
+  )
 }
 
 // On a shared server only this suite's keys go: never FLUSHALL.
