@@ -23,7 +23,7 @@ export interface StartNodeAppOptions extends ContractAppEnv {
   entry: string
   /** Path polled until it answers 200. @default '/__calls' */
   readyPath?: string
-  /** How long to wait for readiness. @default 20_000 */
+  /** How long to wait for readiness: generous, it bounds a wait, it is no deadline under test. @default 90_000 */
   startupTimeoutMs?: number
 }
 
@@ -57,7 +57,7 @@ export async function startNodeApp(options: StartNodeAppOptions): Promise<Contra
         url + (options.readyPath ?? '/__calls'),
         child,
         output,
-        options.startupTimeoutMs ?? 20_000,
+        options.startupTimeoutMs ?? 90_000,
       )
       app.baseUrls.push(url)
     }
