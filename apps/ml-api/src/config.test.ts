@@ -38,3 +38,18 @@ describe('loadConfig: Redis deadline', () => {
     }
   })
 })
+
+describe('loadConfig: client cache control', () => {
+  it('allows every directive by default, a list, or none', () => {
+    expect(loadConfig({}).clientCacheControl).toEqual(['no-cache', 'no-store', 'max-age', 'ttl', 'namespace'])
+    expect(loadConfig({ CLIENT_CACHE_CONTROL: 'no-store, ttl' }).clientCacheControl).toEqual([
+      'no-store',
+      'ttl',
+    ])
+    expect(loadConfig({ CLIENT_CACHE_CONTROL: 'none' }).clientCacheControl).toEqual([])
+  })
+
+  it('refuses an unknown directive', () => {
+    expect(() => loadConfig({ CLIENT_CACHE_CONTROL: 'no-cache,must-revalidate' })).toThrow(ConfigError)
+  })
+})

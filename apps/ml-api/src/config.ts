@@ -1,3 +1,5 @@
+import { CLIENT_DIRECTIVES, type ClientDirective } from './cache/request-cache-control.js'
+
 /** Settings of the ML API, read from the environment by {@link loadConfig}. */
 export interface AppConfig {
   /** TCP port. `PORT`. @default 3000 */
@@ -21,6 +23,13 @@ export interface AppConfig {
   flightsK: number
   /** TTL of cached predictions. `CACHE_TTL` (ms or duration string). @default '24h' */
   cacheTtl: string | number
+  /**
+   * The per-request cache directives clients may use (`Cache-Control`, `Pragma`, the `cache`
+   * body field); others are ignored. `CLIENT_CACHE_CONTROL`: a comma list of `no-cache`,
+   * `no-store`, `max-age` (also the body's `s-maxage`), `ttl`, `namespace`, or `none`.
+   * @default every directive
+   */
+  clientCacheControl: ClientDirective[]
   /** L1 memory bound in MB. `CACHE_MEMORY_MB`. @default 128 */
   cacheMemoryMb: number
   /** Largest request body in bytes, once decoded (larger: 413). `BODY_LIMIT_BYTES`. @default 1048576 */
@@ -106,6 +115,20 @@ function url(env: Env, name: string): string | undefined {
   return raw.endsWith('/') ? raw : `${raw}/`
 }
 
+function directives(env: Env, name: string): ClientDirective[] {
+  const raw = env[name]?.trim()
+  if (raw === undefined || raw === '') return [...CLIENT_DIRECTIVES]
+  if (raw === 'none') return []
+  const names = list(env, name, [])
+  const unknown = names.filter((n) => !(CLIENT_DIRECTIVES as readonly string[]).includes(n))
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `${name} must list some of ${CLIENT_DIRECTIVES.join(', ')} (or be "none"), got ${JSON.stringify(raw)}`,
+    )
+  }
+  return names as ClientDirective[]
+}
+
 /** The vega flights file has 200,000 rows: more cannot be sampled. */
 export const MAX_FLIGHTS_ROWS = 200_000
 
@@ -125,6 +148,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     flightsRows: integer(env, 'FLIGHTS_ROWS', 50_000, 100, MAX_FLIGHTS_ROWS),
     flightsK: integer(env, 'FLIGHTS_K', 15, 1, 200),
     cacheTtl: ttl ? (/^\d+$/.test(ttl) ? Number(ttl) : ttl) : '24h',
+    clientCacheControl: directives(env, 'CLIENT_CACHE_CONTROL'),
     cacheMemoryMb: integer(env, 'CACHE_MEMORY_MB', 128, 1, 65_536),
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', 15_000, 0, 3_600_000),

@@ -16,15 +16,15 @@ interface Document {
 const CONTRACT: Record<string, { statuses: string[]; headers: string[] }> = {
   'post /v1/embeddings': {
     statuses: ['200', '400', '404', '413', '415', '502'],
-    headers: ['x-cache', 'x-cache-hits', 'x-cache-misses', 'x-model-version'],
+    headers: ['x-cache', 'x-cache-hits', 'x-cache-misses', 'cache-status', 'x-model-version'],
   },
   'post /v1/predict/flight-delay': {
     statuses: ['200', '400', '413', '415'],
-    headers: ['x-cache', 'x-cache-hits', 'x-cache-misses', 'x-model-version'],
+    headers: ['x-cache', 'x-cache-hits', 'x-cache-misses', 'cache-status', 'x-model-version'],
   },
   'post /v1/chat/completions': {
     statuses: ['200', '400', '404', '413', '415', '429', '502', '503'],
-    headers: ['x-cache'],
+    headers: ['x-cache', 'cache-status'],
   },
   'get /v1/models': { statuses: ['200'], headers: ['x-cache', 'age', 'etag'] },
   'get /healthz': { statuses: ['200'], headers: [] },

@@ -1,6 +1,7 @@
-import { type Cache, type Duration, hashKey } from '@cache/core'
+import { type Cache, type Duration, hashKey, parseDuration } from '@cache/core'
 import type { Model } from '../models/model.js'
 import type { UsageRecorder } from '../stats/usage-recorder.js'
+import { NO_CONTROL, type RequestCacheControl, storeTtl } from './request-cache-control.js'
 
 /** What the cache holds for one input: the answer and what computing it cost. */
 export interface CachedItem<O> {
@@ -12,6 +13,8 @@ export interface CachedItem<O> {
   seconds: number
   /** Money the input cost (paid upstream only). */
   money: number
+  /** When it was computed (ms since the epoch): its age, for a request's `max-age`. */
+  at?: number
 }
 
 /** The answer of {@link BatchCache.resolve}. */
@@ -22,17 +25,32 @@ export interface BatchResult<O> {
   hits: number
   /** Inputs computed (by this request, or by a concurrent one it joined). */
   misses: number
+  /** Distinct missing inputs that joined a computation another request had started. */
+  joined: number
+  /** Distinct inputs this request computed and stored (0 with `no-store`). */
+  stored: number
+  /** True when the request's own directives (`no-cache`, `max-age`) sent cached inputs to the model. */
+  forced: boolean
 }
 
 /** The tag every cached item of `modelId` carries: invalidating it drops the model's answers. */
 export const modelTag = (modelId: string): string => `model:${modelId}`
 
 /**
- * The cache key of one input: the canonical hash of model id, model version and input. Canonical,
- * so JSON key order and whitespace do not matter; the version makes a new model miss.
+ * The cache key of one input: the canonical hash of model id, model version and input, and of
+ * the request's namespace when it names one. Canonical, so JSON key order and whitespace do not
+ * matter; the version makes a new model miss.
  */
-export function itemKey(model: { id: string; version: string }, input: unknown): string {
-  return hashKey({ model: model.id, version: model.version, input })
+export function itemKey(model: { id: string; version: string }, input: unknown, namespace?: string): string {
+  const parts = { model: model.id, version: model.version, input }
+  return hashKey(namespace === undefined ? parts : { ...parts, namespace })
+}
+
+/** True when `item` may answer a request that accepts answers at most `maxAge` seconds old. */
+export function freshEnough(item: { at?: number }, maxAge: number | undefined, now = Date.now()): boolean {
+  if (maxAge === undefined) return true
+  // An item stored before ages were recorded has an unknown age: too old for any bound.
+  return item.at !== undefined && now - item.at <= maxAge * 1000
 }
 
 /**
@@ -45,17 +63,22 @@ export function itemKey(model: { id: string; version: string }, input: unknown):
  *    answer is returned, not stored) and, on Redis, the stampede lease lets one process compute a
  *    cold item while the others wait for it;
  * 4. answers are reassembled in input order.
+ *
+ * The request's cache control changes steps 1 and 3: `no-cache` skips the lookup, an item older
+ * than `max-age` counts as missing, and both recompute without joining (the client asked for a
+ * fresh computation) and overwrite the stored item; `no-store` computes without storing; `ttl`
+ * shortens the TTL of what is stored; `namespace` is part of every key.
  */
 export class BatchCache {
   readonly #cache: Cache
   readonly #recorder: UsageRecorder
-  readonly #ttl: Duration
+  readonly #ttlMs: number
   readonly #inflight = new Map<string, Promise<CachedItem<unknown>>>()
 
   constructor(cache: Cache, recorder: UsageRecorder, ttl: Duration) {
     this.#cache = cache
     this.#recorder = recorder
-    this.#ttl = ttl
+    this.#ttlMs = parseDuration(ttl, 'ttl')
   }
 
   /** Items being computed right now (for tests and the dashboard). */
@@ -64,42 +87,49 @@ export class BatchCache {
   }
 
   /** Answers for `inputs`, in order, computing only what the cache does not hold. */
-  async resolve<I, O>(model: Model<I, O>, inputs: readonly I[]): Promise<BatchResult<O>> {
-    const keys = inputs.map((input) => itemKey(model, input))
+  async resolve<I, O>(
+    model: Model<I, O>,
+    inputs: readonly I[],
+    control: RequestCacheControl = NO_CONTROL,
+  ): Promise<BatchResult<O>> {
+    const keys = inputs.map((input) => itemKey(model, input, control.namespace))
     const inputOf = new Map<string, I>()
     keys.forEach((k, i) => {
       if (!inputOf.has(k)) inputOf.set(k, inputs[i]!)
     })
     const unique = [...inputOf.keys()]
     const started = performance.now()
-    const found = await this.#cache.getMany<CachedItem<O>>(unique)
+    const found = control.noCache ? [] : await this.#cache.getMany<CachedItem<O>>(unique)
     const lookupSeconds = (performance.now() - started) / 1000
 
     const pending = new Map<string, CachedItem<O> | Promise<CachedItem<O>>>()
     const hitKeys = new Set<string>()
     const owned: string[] = []
+    const forced: string[] = []
     let coalesced = 0
+    let tooOld = 0
+    const now = Date.now()
     // Synchronous from here to the map writes: two requests cannot both claim one key.
     unique.forEach((key, i) => {
       const cached = found[i]
-      if (cached !== undefined) {
+      if (cached !== undefined && freshEnough(cached, control.maxAge, now)) {
         pending.set(key, cached)
         hitKeys.add(key)
         return
       }
+      if (cached !== undefined) tooOld++
+      // A computation in flight is fresh: joining it honours no-cache and max-age alike.
       const running = this.#inflight.get(key) as Promise<CachedItem<O>> | undefined
       if (running !== undefined) {
         pending.set(key, running)
         coalesced++
-      } else owned.push(key)
+      } else if (control.noCache || control.noStore || cached !== undefined) forced.push(key)
+      else owned.push(key)
     })
-    if (owned.length > 0) {
-      const promises = this.#computeOwned(
-        model,
-        owned,
-        owned.map((k) => inputOf.get(k)!),
-      )
-      owned.forEach((key, j) => {
+    const mine = [...owned, ...forced]
+    if (mine.length > 0) {
+      const promises = this.#start(model, owned, forced, inputOf, control)
+      mine.forEach((key, j) => {
         pending.set(key, promises[j]!)
       })
     }
@@ -131,19 +161,47 @@ export class BatchCache {
       lookupSeconds,
       saved,
     })
-    return { items, hits, misses }
+    return {
+      items,
+      hits,
+      misses,
+      joined: coalesced,
+      stored: control.noStore ? 0 : mine.length,
+      forced: control.noCache || tooOld > 0,
+    }
   }
 
   /**
-   * Starts the items this request owns. The model call is lazy and shared: the first item whose
-   * `getOrSet` really needs a value starts one `predict` for all owned inputs, the others reuse it.
+   * Starts the items this request computes, in one model call. `owned` items go through
+   * `getOrSet`, which stores them under the core's rules; the call is lazy and shared: the first
+   * owned item whose `getOrSet` really needs a value starts it, the others reuse it. `forced`
+   * items (the request's directives said recompute, or do not store) start it at once and are
+   * written with `set` unless `no-store`.
    */
-  #computeOwned<I, O>(model: Model<I, O>, keys: string[], inputs: I[]): Promise<CachedItem<O>>[] {
+  #start<I, O>(
+    model: Model<I, O>,
+    owned: string[],
+    forced: string[],
+    inputOf: Map<string, I>,
+    control: RequestCacheControl,
+  ): Promise<CachedItem<O>>[] {
+    const keys = [...owned, ...forced]
     let job: Promise<CachedItem<O>[]> | undefined
-    const run = () => (job ??= this.#compute(model, inputs))
-    const options = { ttl: this.#ttl, tags: [modelTag(model.id)] }
+    const run = () =>
+      (job ??= this.#compute(
+        model,
+        keys.map((k) => inputOf.get(k)!),
+      ))
+    const options = { ttl: storeTtl(control, this.#ttlMs), tags: [modelTag(model.id)] }
     return keys.map((key, j) => {
-      const promise = this.#cache.getOrSet<CachedItem<O>>(key, async () => (await run())[j]!, options)
+      const promise =
+        j < owned.length
+          ? this.#cache.getOrSet<CachedItem<O>>(key, async () => (await run())[j]!, options)
+          : run().then(async (items) => {
+              const item = items[j]!
+              if (!control.noStore) await this.#cache.set(key, item, options)
+              return item
+            })
       this.#inflight.set(key, promise as Promise<CachedItem<unknown>>)
       const done = () => {
         if (this.#inflight.get(key) === promise) this.#inflight.delete(key)
@@ -164,7 +222,7 @@ export class BatchCache {
     const items = computed.map((c) => {
       tokens += c.tokens
       const money = model.paid ? (c.tokens * model.pricePer1kTokens) / 1000 : 0
-      return { value: c.value, tokens: c.tokens, seconds: perItem, money }
+      return { value: c.value, tokens: c.tokens, seconds: perItem, money, at: Date.now() }
     })
     const money = items.reduce((a, b) => a + b.money, 0)
     this.#recorder.compute({ model: model.id, items: inputs.length, seconds, tokens, money })

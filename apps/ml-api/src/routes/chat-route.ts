@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { formatCacheStatus } from '@cache/core/http'
 import type { AppContext } from '../app-context.js'
+import { requestCacheControl } from '../cache/request-cache-control.js'
 import { ApiError } from '../http/api-error.js'
-import { sendJson } from '../http/batch-headers.js'
+import { CACHE_STATUS_NAME, cacheStatusHeader, sendJson } from '../http/batch-headers.js'
 import type { App } from '../http/typed-app.js'
 import { chatSchema } from '../schemas/chat-schema.js'
 import { upstreamFailure } from '../upstream/upstream-client.js'
@@ -11,6 +13,7 @@ const OPT_IN = /^(1|true|yes)$/i
 
 /** `POST /v1/chat/completions`: forwarded to the upstream; cached when deterministic. */
 export function registerChatRoute(app: App, ctx: AppContext): void {
+  const allowed = new Set(ctx.config.clientCacheControl)
   app.post('/v1/chat/completions', { schema: chatSchema }, async (request, reply) => {
     const chat = ctx.chat
     if (chat === undefined) {
@@ -32,12 +35,28 @@ export function registerChatRoute(app: App, ctx: AppContext): void {
       if (!res.ok || res.body === null) {
         throw upstreamFailure(res.status, await res.text().catch(() => ''), 'chat/completions')
       }
-      reply.header('x-cache', 'BYPASS').type(res.headers.get('content-type') ?? 'text/event-stream')
+      reply
+        .header('x-cache', 'BYPASS')
+        .header('cache-status', formatCacheStatus(CACHE_STATUS_NAME, { fwd: 'bypass' }))
+        .type(res.headers.get('content-type') ?? 'text/event-stream')
       return reply.send(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>))
     }
     const optIn = OPT_IN.test(String(request.headers['x-cache-opt-in'] ?? ''))
-    const outcome = await chat.complete(body, body.temperature === 0 || optIn)
-    reply.header('x-cache', outcome.cache)
+    const control = requestCacheControl(request.headers, body.cache, allowed)
+    const outcome = await chat.complete(body, body.temperature === 0 || optIn, control)
+    const hit = outcome.cache === 'HIT'
+    reply.header('x-cache', outcome.cache).header(
+      'cache-status',
+      outcome.cache === 'BYPASS'
+        ? formatCacheStatus(CACHE_STATUS_NAME, { fwd: 'bypass' })
+        : cacheStatusHeader({
+            hits: hit ? 1 : 0,
+            misses: hit ? 0 : 1,
+            joined: outcome.joined ? 1 : 0,
+            stored: outcome.stored ? 1 : 0,
+            forced: outcome.forced,
+          }),
+    )
     return sendJson(reply, outcome.answer)
   })
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.js'
+import { requestCacheControl } from '../cache/request-cache-control.js'
 import { invalidInput } from '../http/api-error.js'
 import { sendJson, setBatchHeaders } from '../http/batch-headers.js'
 import type { App } from '../http/typed-app.js'
@@ -11,6 +12,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** `POST /v1/embeddings`: OpenAI-compatible, cached per input text. */
 export function registerEmbeddingsRoute(app: App, ctx: AppContext): void {
+  const allowed = new Set(ctx.config.clientCacheControl)
   app.post('/v1/embeddings', { schema: embeddingsSchema }, async (request, reply) => {
     const body = request.body
     const model = ctx.models.embeddings(body.model)
@@ -26,7 +28,8 @@ export function registerEmbeddingsRoute(app: App, ctx: AppContext): void {
         )
       }
     }
-    const result = await ctx.batch.resolve(model, texts)
+    const control = requestCacheControl(request.headers, body.cache, allowed)
+    const result = await ctx.batch.resolve(model, texts, control)
     const base64 = body.encoding_format === 'base64'
     let tokens = 0
     const data = result.items.map((item, index) => {

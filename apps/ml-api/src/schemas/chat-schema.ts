@@ -1,5 +1,11 @@
 import { type Static, Type } from 'typebox'
-import { errorResponse, postErrorResponses } from './common-schemas.js'
+import { cacheField } from './cache-control-schema.js'
+import {
+  cacheRequestHeaders,
+  cacheStatusHeader,
+  errorResponse,
+  postErrorResponses,
+} from './common-schemas.js'
 
 /** `POST /v1/chat/completions` body: OpenAI's, other parameters forwarded as they are. */
 export const chatBody = Type.Object(
@@ -11,6 +17,7 @@ export const chatBody = Type.Object(
     ),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
     stream: Type.Optional(Type.Boolean()),
+    cache: Type.Optional(cacheField),
   },
   { additionalProperties: true },
 )
@@ -27,6 +34,7 @@ export const chatSchema = {
     'through uncached (x-cache: BYPASS). Other OpenAI parameters are forwarded as they are.',
   tags: ['models'],
   headers: Type.Object({
+    ...cacheRequestHeaders,
     'x-cache-opt-in': Type.Optional(
       Type.String({ description: '"true" caches a non-zero temperature request' }),
     ),
@@ -41,6 +49,7 @@ export const chatSchema = {
           enum: ['HIT', 'MISS', 'BYPASS'],
           description: 'HIT: from the cache; MISS: forwarded (stored when usable); BYPASS: not cacheable',
         },
+        ...cacheStatusHeader,
       },
       content: {
         'application/json': { schema: Type.Object({}, { additionalProperties: true }) },

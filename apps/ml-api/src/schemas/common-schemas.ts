@@ -38,6 +38,26 @@ export const modelVersionHeader = {
   },
 } as const
 
+/** `Cache-Status` (RFC 9211) of an answer of a model route. */
+export const cacheStatusHeader = {
+  'cache-status': {
+    type: 'string',
+    description:
+      'RFC 9211: `ml-api; hit`, or `ml-api; fwd=uri-miss|request|bypass` with `stored`, `collapsed`, `detail=partial`',
+  },
+} as const
+
+/** The request headers of model routes: per-request cache control. */
+export const cacheRequestHeaders = {
+  'cache-control': Type.Optional(
+    Type.String({
+      description:
+        'no-cache (recompute), no-store (keep nothing), max-age=N (accept answers at most N s old)',
+    }),
+  ),
+  pragma: Type.Optional(Type.String({ description: 'no-cache, when there is no Cache-Control' })),
+}
+
 /** The cache headers of batch answers. */
 export const batchCacheHeaders = {
   'x-cache': {
@@ -47,6 +67,7 @@ export const batchCacheHeaders = {
   },
   'x-cache-hits': { type: 'integer', description: 'Items answered from the cache' },
   'x-cache-misses': { type: 'integer', description: 'Items computed for this request' },
+  ...cacheStatusHeader,
   ...modelVersionHeader,
 } as const
 

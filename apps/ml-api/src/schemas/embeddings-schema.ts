@@ -1,5 +1,11 @@
 import { type Static, Type } from 'typebox'
-import { batchCacheHeaders, errorResponse, postErrorResponses } from './common-schemas.js'
+import { cacheField } from './cache-control-schema.js'
+import {
+  batchCacheHeaders,
+  cacheRequestHeaders,
+  errorResponse,
+  postErrorResponses,
+} from './common-schemas.js'
 
 /** Most inputs in one embeddings request. */
 export const MAX_EMBEDDING_INPUTS = 256
@@ -31,6 +37,7 @@ export const embeddingsBody = Type.Object(
       Type.Integer({ minimum: 1, description: 'Must equal the model dimensions when given' }),
     ),
     user: Type.Optional(Type.String({ maxLength: 256 })),
+    cache: Type.Optional(cacheField),
   },
   { additionalProperties: false },
 )
@@ -45,6 +52,7 @@ export const embeddingsSchema = {
     'Each input is cached on its own under a hash of (model, model version, text). Only the missing ' +
     'inputs reach the model, in one call. With UPSTREAM_BASE_URL, misses go to the paid upstream.',
   tags: ['models'],
+  headers: Type.Object(cacheRequestHeaders),
   body: embeddingsBody,
   response: {
     200: Type.Object(

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
-import { batchCacheHeaders, postErrorResponses } from './common-schemas.js'
+import { cacheField } from './cache-control-schema.js'
+import { batchCacheHeaders, cacheRequestHeaders, postErrorResponses } from './common-schemas.js'
 
 /** Most rows in one flight-delay request. */
 export const MAX_FLIGHT_ROWS = 256
@@ -19,7 +20,10 @@ export const flightRow = Type.Object(
 
 /** `POST /v1/predict/flight-delay` body. */
 export const flightDelayBody = Type.Object(
-  { inputs: Type.Array(flightRow, { minItems: 1, maxItems: MAX_FLIGHT_ROWS }) },
+  {
+    inputs: Type.Array(flightRow, { minItems: 1, maxItems: MAX_FLIGHT_ROWS }),
+    cache: Type.Optional(cacheField),
+  },
   { additionalProperties: false },
 )
 
@@ -33,6 +37,7 @@ export const flightDelaySchema = {
     'Each row is cached on its own under a hash of (model, model version, row): key order and ' +
     'whitespace do not matter. Only the missing rows reach the model, in one call.',
   tags: ['models'],
+  headers: Type.Object(cacheRequestHeaders),
   body: flightDelayBody,
   response: {
     200: Type.Object(
