@@ -24,6 +24,7 @@ import { registerFlightDelayRoute } from './routes/flight-delay-route.js'
 import { registerHealthRoute } from './routes/health-route.js'
 import { registerModelsRoute } from './routes/models-route.js'
 import { registerStatsRoutes } from './routes/stats-routes.js'
+import { BusyClocks } from './stats/busy-clock.js'
 import { Metrics } from './stats/metrics.js'
 import { fanOut } from './stats/usage-recorder.js'
 import { UsageStats } from './stats/usage-stats.js'
@@ -97,14 +98,17 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   cache.on('error', ({ operation, tier }) => {
     if (tier === 'remote') recorder.backendError(operation)
   })
+  // One busy clock per model, whichever cache calls it: compute seconds never overlap.
+  const clocks = new BusyClocks()
   const ctx: AppContext = {
     config,
     models,
     cache,
     store,
     backend,
-    batch: new BatchCache(cache, recorder, config.cacheTtl),
-    chat: upstream && new ChatCache(cache, recorder, upstream, config.cacheTtl, config.pricePer1kTokens),
+    batch: new BatchCache(cache, recorder, config.cacheTtl, clocks),
+    chat:
+      upstream && new ChatCache(cache, recorder, upstream, config.cacheTtl, config.pricePer1kTokens, clocks),
     upstream,
     stats,
     metrics,

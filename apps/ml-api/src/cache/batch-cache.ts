@@ -1,5 +1,6 @@
 import { type Cache, type Duration, hashKey, parseDuration } from '@cache/core'
 import type { Model } from '../models/model.js'
+import { BusyClocks } from '../stats/busy-clock.js'
 import type { UsageRecorder } from '../stats/usage-recorder.js'
 import { NO_CONTROL, type RequestCacheControl, storeTtl } from './request-cache-control.js'
 
@@ -73,10 +74,13 @@ export class BatchCache {
   readonly #cache: Cache
   readonly #recorder: UsageRecorder
   readonly #ttlMs: number
+  readonly #clocks: BusyClocks
   readonly #inflight = new Map<string, Promise<CachedItem<unknown>>>()
 
-  constructor(cache: Cache, recorder: UsageRecorder, ttl: Duration) {
+  /** `clocks` time the model calls (share them with other callers of the same models). */
+  constructor(cache: Cache, recorder: UsageRecorder, ttl: Duration, clocks = new BusyClocks()) {
     this.#cache = cache
+    this.#clocks = clocks
     this.#recorder = recorder
     this.#ttlMs = parseDuration(ttl, 'ttl')
   }
@@ -212,11 +216,12 @@ export class BatchCache {
     })
   }
 
-  /** One model call, timed and recorded; the duration is shared equally among the items. */
+  /**
+   * One model call, recorded. Its seconds are its share of the model's busy time (overlapping
+   * calls share the time they overlap, see `BusyClock`), shared equally among its items.
+   */
   async #compute<I, O>(model: Model<I, O>, inputs: I[]): Promise<CachedItem<O>[]> {
-    const started = performance.now()
-    const computed = await model.predict(inputs)
-    const seconds = (performance.now() - started) / 1000
+    const { value: computed, seconds } = await this.#clocks.of(model.id).time(() => model.predict(inputs))
     const perItem = seconds / Math.max(1, inputs.length)
     let tokens = 0
     const items = computed.map((c) => {

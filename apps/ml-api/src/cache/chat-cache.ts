@@ -1,5 +1,6 @@
 import { type Cache, type Duration, hashKey, parseDuration } from '@cache/core'
 import type { ChatBody } from '../schemas/chat-schema.js'
+import { BusyClocks } from '../stats/busy-clock.js'
 import type { UsageRecorder } from '../stats/usage-recorder.js'
 import type { UpstreamClient } from '../upstream/upstream-client.js'
 import { type CachedItem, freshEnough, modelTag } from './batch-cache.js'
@@ -42,6 +43,7 @@ export class ChatCache {
   readonly #client: UpstreamClient
   readonly #ttlMs: number
   readonly #price: number
+  readonly #clocks: BusyClocks
 
   constructor(
     cache: Cache,
@@ -49,7 +51,9 @@ export class ChatCache {
     client: UpstreamClient,
     ttl: Duration,
     pricePer1k: number,
+    clocks = new BusyClocks(),
   ) {
+    this.#clocks = clocks
     this.#cache = cache
     this.#recorder = recorder
     this.#client = client
@@ -135,12 +139,13 @@ export class ChatCache {
   }
 
   async #forward(body: ChatBody): Promise<CachedItem<unknown>> {
-    const started = performance.now()
-    const answer = await this.#client.postJson<{ usage?: { total_tokens?: number } }>('chat/completions', {
-      ...upstreamBody(body),
-      stream: false,
-    })
-    const seconds = (performance.now() - started) / 1000
+    // Concurrent calls to one model share the time they overlap (see BusyClock).
+    const { value: answer, seconds } = await this.#clocks.of(body.model).time(() =>
+      this.#client.postJson<{ usage?: { total_tokens?: number } }>('chat/completions', {
+        ...upstreamBody(body),
+        stream: false,
+      }),
+    )
     const tokens = Number(answer?.usage?.total_tokens) || 0
     const money = (tokens * this.#price) / 1000
     this.#recorder.compute({ model: body.model, items: 1, seconds, tokens, money })
