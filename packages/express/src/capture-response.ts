@@ -1,4 +1,10 @@
-import { hideConditionalHeaders, holdNodeResponse, type Produced, type ProduceMode } from '@cache/core/http'
+import {
+  hideConditionalHeaders,
+  holdNodeResponse,
+  isClientGone,
+  type Produced,
+  type ProduceMode,
+} from '@cache/core/http'
 import type { NextFunction, Request, Response } from 'express'
 
 const PASSTHROUGH: Produced = Object.freeze({ kind: 'passthrough' })
@@ -29,7 +35,7 @@ export function produceResponse(
   }
   // The client left while the cache was consulted (a lookup, a lease wait): nothing could be
   // delivered or stored, so the handler is not run for it.
-  if (res.destroyed || req.socket?.destroyed) return Promise.resolve(ABORTED)
+  if (isClientGone(res)) return Promise.resolve(ABORTED)
   onCapture(new Set(res.getHeaderNames()))
   const held = holdNodeResponse(res, {
     maxBytes: mode.maxBytes,

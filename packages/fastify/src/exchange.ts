@@ -2,6 +2,7 @@ import {
   type HttpCache,
   type HttpDecision,
   hideConditionalHeaders,
+  isClientGone,
   type Produced,
   type ProduceMode,
   type ResolvedRoute,
@@ -65,8 +66,14 @@ class Exchange {
       this.done()
       return PASSTHROUGH
     }
+    const raw = reply.raw
+    // The client left while the cache was consulted: `close` will not come again. The handler
+    // still runs (Fastify's lifecycle goes on); what it sends is neither delivered nor stored.
+    if (isClientGone(raw)) {
+      this.done()
+      return Promise.resolve(ABORTED)
+    }
     return new Promise<Produced>((resolve) => {
-      const raw = reply.raw
       // `close` before `onSend` captured the payload: the client went away (or the handler
       // hijacked the reply and wrote it itself). Either way nothing is stored.
       const onClose = () =>

@@ -44,6 +44,26 @@ describe('responseCachePlugin (Fastify glue, real sockets)', () => {
     expect((await fetch(`${url}/slow`)).headers.get('x-cache')).toBe('HIT')
   })
 
+  it('does not store a response whose client went away before the cache was consulted', async () => {
+    let calls = 0
+    let requests = 0
+    const arrived = deferred()
+    const a = await appWith()
+    // Runs before the cache's preHandler: the first client leaves while its request waits here.
+    const firstWaitsForClientToLeave = async (_req: unknown, reply: { raw: NodeJS.EventEmitter }) => {
+      if (++requests > 1) return
+      const closed = new Promise((resolve) => reply.raw.once('close', resolve))
+      arrived.resolve()
+      await closed
+    }
+    a.get('/queued', { onRequest: firstWaitsForClientToLeave }, async () => ({ calls: ++calls }))
+    const url = await listen(a)
+    await abandonRequest(`${url}/queued`, arrived.promise)
+    await until(() => calls === 1, { message: 'the first handler did not run' })
+    const next = await fetch(`${url}/queued`)
+    expect([next.headers.get('x-cache'), await next.json()]).toEqual(['MISS', { calls: 2 }])
+  })
+
   it('hands an aborted leader’s flight to a waiting request, which stores its own response', async () => {
     let calls = 0
     let arrived = 0

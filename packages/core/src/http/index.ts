@@ -16,7 +16,7 @@ export { bodyEtag, ifNoneMatchMatches } from './etag.js'
 export { hideConditionalHeaders } from './headers.js'
 export { createHttpCache, HttpCache, type HttpCacheOptions, type HttpInvalidation } from './http-cache.js'
 export { type NodeRequestFacts, nodeRequestInfo } from './node-request-info.js'
-export { holdNodeResponse, writeNodeDecision } from './node-response.js'
+export { holdNodeResponse, isClientGone, writeNodeDecision } from './node-response.js'
 export { normalizeQuery } from './normalize-query.js'
 export { pathTag } from './path-tag.js'
 export {

@@ -8,6 +8,15 @@ const ABORTED: Produced = Object.freeze({ kind: 'aborted' })
 const EMPTY = Buffer.alloc(0)
 
 /**
+ * True when nothing written to `res` can reach the client any more: the response or its socket
+ * is destroyed (the client left). Its `close` event has then fired already and will not again,
+ * so an adapter that would wait for it must check this first.
+ */
+export function isClientGone(res: ServerResponse): boolean {
+  return res.destroyed || res.socket?.destroyed === true
+}
+
+/**
  * Holds back what the app writes to Node's response until `end()`, and resolves with it
  * (`captured`; nothing reaches the client). Express's `res.send` ends with `res.end(body)`;
  * Fastify 5's `reply.send` (after serialisation and `onSend` hooks) with `raw.writeHead(status,
@@ -29,7 +38,7 @@ export function holdNodeResponse(
   // The client left before the hold began (while the cache was consulted, or before a busy
   // server reached this request): `close` has fired already and will not fire again, so waiting
   // for it would take the handler's later `end()` for a delivered, storable response.
-  if (raw.destroyed || raw.socket?.destroyed === true) return Promise.resolve(ABORTED)
+  if (isClientGone(raw)) return Promise.resolve(ABORTED)
   const preset = new Set(raw.getHeaderNames())
   return new Promise<Produced>((resolve) => {
     const original = {
