@@ -8,6 +8,7 @@ import type { AppContext } from './app-context.js'
 import { BatchCache } from './cache/batch-cache.js'
 import { ChatCache } from './cache/chat-cache.js'
 import { createAppCache } from './cache/create-app-cache.js'
+import { DEFAULT_BATCHING } from './cache/model-batcher.js'
 import { type AppConfig, loadConfig } from './config.js'
 import { registerBodyTimeout } from './http/body-timeout.js'
 import { clientErrorHandler } from './http/client-error-handler.js'
@@ -106,7 +107,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     cache,
     store,
     backend,
-    batch: new BatchCache(cache, recorder, config.cacheTtl, clocks),
+    batch: new BatchCache(cache, recorder, config.cacheTtl, {
+      clocks,
+      batching: (model) => ({ ...DEFAULT_BATCHING, ...model.batching, ...config.modelBatching[model.id] }),
+    }),
     chat:
       upstream && new ChatCache(cache, recorder, upstream, config.cacheTtl, config.pricePer1kTokens, clocks),
     upstream,

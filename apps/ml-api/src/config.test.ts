@@ -53,3 +53,18 @@ describe('loadConfig: client cache control', () => {
     expect(() => loadConfig({ CLIENT_CACHE_CONTROL: 'no-cache,must-revalidate' })).toThrow(ConfigError)
   })
 })
+
+describe('loadConfig: dynamic batching', () => {
+  it('reads MODEL_BATCHING per model id', () => {
+    expect(loadConfig({}).modelBatching).toEqual({})
+    const env = { MODEL_BATCHING: '{"use-lite":{"maxBatchSize":16,"maxQueueDelayMs":0}}' }
+    expect(loadConfig(env).modelBatching).toEqual({ 'use-lite': { maxBatchSize: 16, maxQueueDelayMs: 0 } })
+  })
+
+  it.each(['[1]', '{"m":{"maxBatchSize":0}}', '{"m":{"delay":2}}', '{"m":{"maxQueueDelayMs":1.5}}', 'nope'])(
+    'refuses MODEL_BATCHING=%s',
+    (value) => {
+      expect(() => loadConfig({ MODEL_BATCHING: value })).toThrow(ConfigError)
+    },
+  )
+})

@@ -1,3 +1,4 @@
+import { BATCHING_LIMITS, type BatchingOptions } from './cache/model-batcher.js'
 import { CLIENT_DIRECTIVES, type ClientDirective } from './cache/request-cache-control.js'
 
 /** Settings of the ML API, read from the environment by {@link loadConfig}. */
@@ -30,6 +31,12 @@ export interface AppConfig {
    * @default every directive
    */
   clientCacheControl: ClientDirective[]
+  /**
+   * Dynamic batching per model id, over each model's defaults (`maxBatchSize` 256,
+   * `maxQueueDelayMs` 2, `maxConcurrentBatches` 1, 4 for upstream models). `MODEL_BATCHING`, JSON:
+   * `{"use-lite":{"maxBatchSize":32,"maxQueueDelayMs":1}}`. @default {}
+   */
+  modelBatching: Record<string, Partial<BatchingOptions>>
   /** L1 memory bound in MB. `CACHE_MEMORY_MB`. @default 128 */
   cacheMemoryMb: number
   /** Largest request body in bytes, once decoded (larger: 413). `BODY_LIMIT_BYTES`. @default 1048576 */
@@ -129,6 +136,35 @@ function directives(env: Env, name: string): ClientDirective[] {
   return names as ClientDirective[]
 }
 
+function batching(env: Env, name: string): Record<string, Partial<BatchingOptions>> {
+  const raw = env[name]?.trim()
+  if (raw === undefined || raw === '') return {}
+  const fail = (why: string) => new ConfigError(`${name}: ${why}, got ${JSON.stringify(raw)}`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw fail('must be JSON like {"use-lite":{"maxBatchSize":32}}')
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw fail('must be an object')
+  const out: Record<string, Partial<BatchingOptions>> = {}
+  for (const [model, settings] of Object.entries(parsed)) {
+    if (settings === null || typeof settings !== 'object') throw fail(`${model} must map to an object`)
+    const entry: Partial<BatchingOptions> = {}
+    for (const [key, value] of Object.entries(settings)) {
+      const limits = BATCHING_LIMITS[key as keyof BatchingOptions]
+      if (limits === undefined)
+        throw fail(`unknown setting ${key} (${Object.keys(BATCHING_LIMITS).join(', ')})`)
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < limits[0] || value > limits[1]) {
+        throw fail(`${model}.${key} must be an integer in ${limits[0]}..${limits[1]}`)
+      }
+      entry[key as keyof BatchingOptions] = value
+    }
+    out[model] = entry
+  }
+  return out
+}
+
 /** The vega flights file has 200,000 rows: more cannot be sampled. */
 export const MAX_FLIGHTS_ROWS = 200_000
 
@@ -149,6 +185,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     flightsK: integer(env, 'FLIGHTS_K', 15, 1, 200),
     cacheTtl: ttl ? (/^\d+$/.test(ttl) ? Number(ttl) : ttl) : '24h',
     clientCacheControl: directives(env, 'CLIENT_CACHE_CONTROL'),
+    modelBatching: batching(env, 'MODEL_BATCHING'),
     cacheMemoryMb: integer(env, 'CACHE_MEMORY_MB', 128, 1, 65_536),
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', 15_000, 0, 3_600_000),

@@ -112,7 +112,8 @@ describe('BatchCache', () => {
       { a: 2, b: 0 },
       { a: 3, b: 0 },
     ])
-    await vi.waitFor(() => expect(model.calls).toHaveLength(2))
+    // {a: 2} joins the running call; {a: 3} waits for the model (one batch at a time).
+    await vi.waitFor(() => expect(batch.inflight).toBe(3))
     gate.release()
     const [r1, r2] = await Promise.all([first, second])
     // The second request's model call holds only the item nobody was computing.
@@ -125,8 +126,32 @@ describe('BatchCache', () => {
     ])
     expect(r1.items.map((i) => i.value)).toEqual([100, 200])
     expect(r2.items.map((i) => i.value)).toEqual([200, 300])
+    expect(r2).toMatchObject({ joined: 1, stored: 1 })
     expect(stats.snapshot().models.fake).toMatchObject({ itemsComputed: 3, coalesced: 1, misses: 4 })
     expect(batch.inflight).toBe(0)
+  })
+
+  it('batches the misses of concurrent requests into one model call, each item stored on its own', async () => {
+    const { batch, model, cache } = setup()
+    const rows = Array.from({ length: 16 }, (_, i) => ({ a: i, b: 1 }))
+    const results = await Promise.all(rows.map((row) => batch.resolve(model, [row])))
+    expect(model.calls.length).toBeLessThanOrEqual(4)
+    expect(model.calls.flat()).toHaveLength(16)
+    expect(results.map((r) => r.items[0]!.value)).toEqual(rows.map((r) => r.a * 100 + r.b))
+    for (const row of rows)
+      expect(await cache.get(itemKey(model, row))).toMatchObject({ value: row.a * 100 + 1 })
+  })
+
+  it('splits a queue longer than maxBatchSize', async () => {
+    const cache = createCache({ namespace: 'test' })
+    const batching = { maxBatchSize: 4, maxQueueDelayMs: 1, maxConcurrentBatches: 1 }
+    const batch = new BatchCache(cache, new UsageStats(), '1h', { batching: () => batching })
+    const model = new FakeModel()
+    await batch.resolve(
+      model,
+      Array.from({ length: 10 }, (_, i) => ({ a: i, b: 0 })),
+    )
+    expect(model.calls.map((c) => c.length)).toEqual([4, 4, 2])
   })
 
   it('stores nothing when the model fails, and the next request computes again', async () => {

@@ -1,7 +1,8 @@
 import { type Cache, type Duration, hashKey, parseDuration } from '@cache/core'
-import type { Model } from '../models/model.js'
+import type { AnyModel, Model } from '../models/model.js'
 import { BusyClocks } from '../stats/busy-clock.js'
 import type { UsageRecorder } from '../stats/usage-recorder.js'
+import { type BatchingOptions, DEFAULT_BATCHING, ModelBatcher } from './model-batcher.js'
 import { NO_CONTROL, type RequestCacheControl, storeTtl } from './request-cache-control.js'
 
 /** What the cache holds for one input: the answer and what computing it cost. */
@@ -57,15 +58,15 @@ export function freshEnough(item: { at?: number }, maxAge: number | undefined, n
 /**
  * Per-item caching of batch requests:
  * 1. one `getMany` for every distinct input of the request;
- * 2. a missing input that another request is already computing joins that computation (the
- *    in-flight map, per instance, never module-global);
- * 3. the rest goes to the model in one `predict` call; each item is stored through `getOrSet`, so
- *    the core's rules hold per item: an invalidation that lands during the computation wins (the
- *    answer is returned, not stored) and, on Redis, the stampede lease lets one process compute a
- *    cold item while the others wait for it;
+ * 2. each missing input goes through `getOrSet`, so the core's single flight joins it to a
+ *    computation another request already runs for it (not recomputed), an invalidation that
+ *    lands during the computation wins (the answer is returned, not stored) and, on Redis, the
+ *    stampede lease lets one process compute a cold item while the others wait for it;
+ * 3. the inputs whose loader runs go to the model's dynamic batcher ({@link ModelBatcher}):
+ *    misses of concurrent requests share one `predict` call; each item is stored under its own key;
  * 4. answers are reassembled in input order.
  *
- * The request's cache control changes steps 1 and 3: `no-cache` skips the lookup, an item older
+ * The request's cache control changes steps 1 to 3: `no-cache` skips the lookup, an item older
  * than `max-age` counts as missing, and both recompute without joining (the client asked for a
  * fresh computation) and overwrite the stored item; `no-store` computes without storing; `ttl`
  * shortens the TTL of what is stored; `namespace` is part of every key.
@@ -75,19 +76,32 @@ export class BatchCache {
   readonly #recorder: UsageRecorder
   readonly #ttlMs: number
   readonly #clocks: BusyClocks
-  readonly #inflight = new Map<string, Promise<CachedItem<unknown>>>()
+  readonly #batching: (model: AnyModel) => BatchingOptions
+  // Per model object, not per id: a test may serve two versions of one id side by side.
+  readonly #batchers = new Map<AnyModel, ModelBatcher<unknown, CachedItem<unknown>>>()
 
-  /** `clocks` time the model calls (share them with other callers of the same models). */
-  constructor(cache: Cache, recorder: UsageRecorder, ttl: Duration, clocks = new BusyClocks()) {
+  /**
+   * `clocks` time the model calls (share them with other callers of the same models);
+   * `batching` gives each model's batcher settings.
+   */
+  constructor(
+    cache: Cache,
+    recorder: UsageRecorder,
+    ttl: Duration,
+    options: { clocks?: BusyClocks; batching?: (model: AnyModel) => BatchingOptions } = {},
+  ) {
     this.#cache = cache
-    this.#clocks = clocks
     this.#recorder = recorder
     this.#ttlMs = parseDuration(ttl, 'ttl')
+    this.#clocks = options.clocks ?? new BusyClocks()
+    this.#batching = options.batching ?? (() => DEFAULT_BATCHING)
   }
 
-  /** Items being computed right now (for tests and the dashboard). */
+  /** Items queued for or being computed by a model right now (for tests and the dashboard). */
   get inflight(): number {
-    return this.#inflight.size
+    let n = 0
+    for (const batcher of this.#batchers.values()) n += batcher.pending
+    return n
   }
 
   /** Answers for `inputs`, in order, computing only what the cache does not hold. */
@@ -108,12 +122,12 @@ export class BatchCache {
 
     const pending = new Map<string, CachedItem<O> | Promise<CachedItem<O>>>()
     const hitKeys = new Set<string>()
-    const owned: string[] = []
-    const forced: string[] = []
-    let coalesced = 0
     let tooOld = 0
+    let computed = 0
+    let stored = 0
     const now = Date.now()
-    // Synchronous from here to the map writes: two requests cannot both claim one key.
+    const batcher = this.#batcher(model)
+    const options = { ttl: storeTtl(control, this.#ttlMs), tags: [modelTag(model.id)] }
     unique.forEach((key, i) => {
       const cached = found[i]
       if (cached !== undefined && freshEnough(cached, control.maxAge, now)) {
@@ -122,21 +136,28 @@ export class BatchCache {
         return
       }
       if (cached !== undefined) tooOld++
-      // A computation in flight is fresh: joining it honours no-cache and max-age alike.
-      const running = this.#inflight.get(key) as Promise<CachedItem<O>> | undefined
-      if (running !== undefined) {
-        pending.set(key, running)
-        coalesced++
-      } else if (control.noCache || control.noStore || cached !== undefined) forced.push(key)
-      else owned.push(key)
+      const input = inputOf.get(key)!
+      if (control.noCache || control.noStore || cached !== undefined) {
+        // The client asked for a fresh answer, or for none to be kept: no joining, no getOrSet.
+        computed++
+        pending.set(
+          key,
+          batcher.submit(input).then(async (item) => {
+            if (control.noStore) return item
+            await this.#cache.set(key, item, options)
+            stored++
+            return item
+          }),
+        )
+        return
+      }
+      const loader = () => {
+        computed++
+        stored++
+        return batcher.submit(input)
+      }
+      pending.set(key, this.#cache.getOrSet<CachedItem<O>>(key, loader, options))
     })
-    const mine = [...owned, ...forced]
-    if (mine.length > 0) {
-      const promises = this.#start(model, owned, forced, inputOf, control)
-      mine.forEach((key, j) => {
-        pending.set(key, promises[j]!)
-      })
-    }
 
     const resolved = new Map<string, CachedItem<O>>()
     await Promise.all(
@@ -156,64 +177,27 @@ export class BatchCache {
       saved.money += item.money
     })
     const misses = keys.length - hits
+    // A missing item whose loader did not run joined a computation already running.
+    const joined = unique.length - hitKeys.size - computed
     this.#recorder.lookup({
       model: model.id,
       items: keys.length,
       hits,
       misses,
-      coalesced,
+      coalesced: joined,
       lookupSeconds,
       saved,
     })
-    return {
-      items,
-      hits,
-      misses,
-      joined: coalesced,
-      stored: control.noStore ? 0 : mine.length,
-      forced: control.noCache || tooOld > 0,
-    }
+    return { items, hits, misses, joined, stored, forced: control.noCache || tooOld > 0 }
   }
 
-  /**
-   * Starts the items this request computes, in one model call. `owned` items go through
-   * `getOrSet`, which stores them under the core's rules; the call is lazy and shared: the first
-   * owned item whose `getOrSet` really needs a value starts it, the others reuse it. `forced`
-   * items (the request's directives said recompute, or do not store) start it at once and are
-   * written with `set` unless `no-store`.
-   */
-  #start<I, O>(
-    model: Model<I, O>,
-    owned: string[],
-    forced: string[],
-    inputOf: Map<string, I>,
-    control: RequestCacheControl,
-  ): Promise<CachedItem<O>>[] {
-    const keys = [...owned, ...forced]
-    let job: Promise<CachedItem<O>[]> | undefined
-    const run = () =>
-      (job ??= this.#compute(
-        model,
-        keys.map((k) => inputOf.get(k)!),
-      ))
-    const options = { ttl: storeTtl(control, this.#ttlMs), tags: [modelTag(model.id)] }
-    return keys.map((key, j) => {
-      const promise =
-        j < owned.length
-          ? this.#cache.getOrSet<CachedItem<O>>(key, async () => (await run())[j]!, options)
-          : run().then(async (items) => {
-              const item = items[j]!
-              if (!control.noStore) await this.#cache.set(key, item, options)
-              return item
-            })
-      this.#inflight.set(key, promise as Promise<CachedItem<unknown>>)
-      const done = () => {
-        if (this.#inflight.get(key) === promise) this.#inflight.delete(key)
-      }
-      // Both branches: a `.finally` would create a second promise whose rejection nobody handles.
-      promise.then(done, done)
-      return promise
-    })
+  #batcher<I, O>(model: Model<I, O>): ModelBatcher<I, CachedItem<O>> {
+    let batcher = this.#batchers.get(model) as ModelBatcher<I, CachedItem<O>> | undefined
+    if (batcher === undefined) {
+      batcher = new ModelBatcher(this.#batching(model), (inputs) => this.#compute(model, inputs))
+      this.#batchers.set(model, batcher as ModelBatcher<unknown, CachedItem<unknown>>)
+    }
+    return batcher
   }
 
   /**

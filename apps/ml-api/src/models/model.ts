@@ -1,3 +1,5 @@
+import type { BatchingOptions } from '../cache/model-batcher.js'
+
 /** What one computed item costs and yields: the value plus what is needed to count savings. */
 export interface ComputedItem<O> {
   /** The model's answer for this input. */
@@ -31,6 +33,11 @@ export interface Model<I, O> {
   readonly pricePer1kTokens: number
   /** True when the items come from a paid upstream API. */
   readonly paid: boolean
+  /**
+   * The model's own dynamic batching settings, over the defaults (an upstream API takes several
+   * batches at once; a model in this process one). The operator's `MODEL_BATCHING` wins.
+   */
+  readonly batching?: Partial<BatchingOptions>
   /** Computes every input in one batch; the answer has one item per input, in order. */
   predict(inputs: readonly I[]): Promise<ComputedItem<O>[]>
 }

@@ -19,6 +19,8 @@ interface UpstreamEmbeddingsAnswer {
 export class UpstreamEmbeddingsModel implements Model<string, Float32Array> {
   readonly kind = 'embeddings' as const
   readonly paid = true
+  // The calls run on the upstream: several batches at once cost no local CPU.
+  readonly batching = { maxConcurrentBatches: 4 }
   readonly id: string
   readonly version: string
   readonly description: string
