@@ -26,7 +26,7 @@ export function produceResponse(
   mode: ProduceMode,
   onCapture: (preset: ReadonlySet<string>) => void,
 ): Promise<Produced> {
-  if (mode.hideConditionalHeaders) hideConditionalHeaders(req.headers)
+  if (mode.hideConditionalHeaders) hideConditionalHeaders(req.headers, mode.validators)
   if (!mode.capture) {
     if (mode.xCache !== undefined) res.setHeader('x-cache', mode.xCache)
     if (mode.cacheStatus !== undefined) res.setHeader('cache-status', mode.cacheStatus)

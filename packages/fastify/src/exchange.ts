@@ -59,7 +59,7 @@ class Exchange {
   produce = (mode: ProduceMode): Promise<Produced> => {
     this.produced = true
     const reply = this.reply
-    if (mode.hideConditionalHeaders) hideConditionalHeaders(reply.request.raw.headers)
+    if (mode.hideConditionalHeaders) hideConditionalHeaders(reply.request.raw.headers, mode.validators)
     if (!mode.capture) {
       if (mode.xCache !== undefined) reply.header('x-cache', mode.xCache)
       if (mode.cacheStatus !== undefined) reply.header('cache-status', mode.cacheStatus)

@@ -83,7 +83,7 @@ export class ResponseCacheInterceptor implements NestInterceptor {
     let preset: ReadonlySet<string> | undefined
     // Runs the handler: its result and errors go to Nest through this interceptor's Observable.
     const produce: Produce = (mode) => {
-      if (mode.hideConditionalHeaders) hideConditionalHeaders(rawReq.headers)
+      if (mode.hideConditionalHeaders) hideConditionalHeaders(rawReq.headers, mode.validators)
       const setXCache = () => {
         if (mode.xCache !== undefined) raw.setHeader('x-cache', mode.xCache)
         if (mode.cacheStatus !== undefined) raw.setHeader('cache-status', mode.cacheStatus)

@@ -12,6 +12,22 @@ export interface CacheControl {
   maxAge: number | undefined
   /** `s-maxage` in seconds (§5.2.2.10), when present and valid. */
   sMaxAge: number | undefined
+  /** `must-revalidate` (§5.2.2.2): never served stale. */
+  mustRevalidate: boolean
+  /** `proxy-revalidate` (§5.2.2.8): never served stale by a shared cache. */
+  proxyRevalidate: boolean
+  /** `max-stale` in seconds (§5.2.1.2); `Infinity` without a value. */
+  maxStale: number | undefined
+  /** `min-fresh` in seconds (§5.2.1.3). */
+  minFresh: number | undefined
+  /** `only-if-cached` (§5.2.1.7). */
+  onlyIfCached: boolean
+  /** `stale-while-revalidate` in seconds (RFC 5861 §3). */
+  staleWhileRevalidate: number | undefined
+  /** `stale-if-error` in seconds (RFC 5861 §4). */
+  staleIfError: number | undefined
+  /** `must-understand` (§5.2.2.3). */
+  mustUnderstand: boolean
 }
 
 const EMPTY: CacheControl = Object.freeze({
@@ -21,6 +37,14 @@ const EMPTY: CacheControl = Object.freeze({
   noCache: false,
   maxAge: undefined,
   sMaxAge: undefined,
+  mustRevalidate: false,
+  proxyRevalidate: false,
+  maxStale: undefined,
+  minFresh: undefined,
+  onlyIfCached: false,
+  staleWhileRevalidate: undefined,
+  staleIfError: undefined,
+  mustUnderstand: false,
 })
 
 /**
@@ -33,10 +57,14 @@ export function parseCacheControl(header: string | number | readonly string[] | 
   const text = typeof header === 'string' ? header : Array.isArray(header) ? header.join(',') : String(header)
   if (text.length === 0) return EMPTY
   const cc = { ...EMPTY }
+  // A directive given twice counts once, its first time (RFC 9111 §4.2.1 lets a cache use the first).
+  const seen = new Set<string>()
   for (const part of splitDirectives(text)) {
     const eq = part.indexOf('=')
     const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase()
     const value = eq < 0 ? undefined : unquote(part.slice(eq + 1).trim())
+    if (seen.has(name)) continue
+    seen.add(name)
     switch (name) {
       case 'public':
         cc.public = true
@@ -55,6 +83,30 @@ export function parseCacheControl(header: string | number | readonly string[] | 
         break
       case 's-maxage':
         cc.sMaxAge = seconds(value)
+        break
+      case 'must-revalidate':
+        cc.mustRevalidate = true
+        break
+      case 'proxy-revalidate':
+        cc.proxyRevalidate = true
+        break
+      case 'max-stale':
+        cc.maxStale = value === undefined ? Number.POSITIVE_INFINITY : seconds(value)
+        break
+      case 'min-fresh':
+        cc.minFresh = seconds(value)
+        break
+      case 'only-if-cached':
+        cc.onlyIfCached = true
+        break
+      case 'stale-while-revalidate':
+        cc.staleWhileRevalidate = seconds(value)
+        break
+      case 'stale-if-error':
+        cc.staleIfError = seconds(value)
+        break
+      case 'must-understand':
+        cc.mustUnderstand = true
         break
     }
   }

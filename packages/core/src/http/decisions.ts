@@ -23,17 +23,34 @@ export function replayStored(
   now: number,
   cacheStatus: string | undefined,
 ): HttpDecision {
-  const age = String(Math.max(0, Math.floor((now - stored.storedAt) / 1000)))
-  if (conditional && ifNoneMatch !== undefined && ifNoneMatchMatches(ifNoneMatch, stored.etag)) {
-    const headers: HeaderPair[] = stored.headers.filter(([name]) => NOT_MODIFIED_HEADERS.has(name))
-    headers.push(['etag', stored.etag], ['x-cache', xCache], ['age', age])
-    if (cacheStatus !== undefined) headers.push(['cache-status', cacheStatus])
-    return { kind: 'not-modified', status: 304, headers, replace: true }
+  if (conditional && ifNoneMatch !== undefined) {
+    const decision = notModified(stored, xCache, ifNoneMatch, now, cacheStatus)
+    if (decision !== undefined) return decision
   }
+  const age = String(Math.max(0, Math.floor((now - stored.storedAt) / 1000)))
   const headers: HeaderPair[] = stored.headers.slice()
   headers.push(['x-cache', xCache], ['age', age])
   if (cacheStatus !== undefined) headers.push(['cache-status', cacheStatus])
   return { kind: 'send', status: stored.status, headers, body: stored.body, replace: true }
+}
+
+/**
+ * A 304 from a stored response when `ifNoneMatch` matches its etag (RFC 9110 §13.1.2), with the
+ * stored fields a 304 repeats (§15.4.5); `undefined` when it does not match.
+ */
+export function notModified(
+  stored: StoredResponse,
+  xCache: XCacheStatus,
+  ifNoneMatch: string | readonly string[],
+  now: number,
+  cacheStatus: string | undefined,
+): HttpDecision | undefined {
+  if (!ifNoneMatchMatches(ifNoneMatch, stored.etag)) return undefined
+  const age = String(Math.max(0, Math.floor((now - stored.storedAt) / 1000)))
+  const headers: HeaderPair[] = stored.headers.filter(([name]) => NOT_MODIFIED_HEADERS.has(name))
+  headers.push(['etag', stored.etag], ['x-cache', xCache], ['age', age])
+  if (cacheStatus !== undefined) headers.push(['cache-status', cacheStatus])
+  return { kind: 'not-modified', status: 304, headers, replace: true }
 }
 
 /**

@@ -4,12 +4,15 @@ import type { HeaderPair, RequestHeaders, ResponseHeaders } from './types.js'
  * Removes a request's conditional headers (`If-None-Match`, `If-Modified-Since`). The core answers
  * conditional requests itself (RFC 9110 §13.1): a handler whose response may be stored must
  * produce a full response, and a framework writing after a replayed one must not judge freshness
- * again. Adapters call it when `ProduceMode.hideConditionalHeaders` says so.
+ * again. Adapters call it when `ProduceMode.hideConditionalHeaders` says so, with
+ * `ProduceMode.validators`: when revalidating, the stored response's validators are set instead.
  */
-export function hideConditionalHeaders(headers: RequestHeaders): void {
+export function hideConditionalHeaders(headers: RequestHeaders, validators?: readonly HeaderPair[]): void {
   const h = headers as Record<string, unknown>
   delete h['if-none-match']
   delete h['if-modified-since']
+  // Revalidation (RFC 9111 §4.3.1): the stored response's validators go in their place.
+  if (validators !== undefined) for (const [name, value] of validators) h[name] = value
 }
 
 /** One header's value as text: repeated fields joined with `, ` (RFC 9110 §5.3); `undefined` when absent. */

@@ -5,6 +5,8 @@ import { parseCacheControl } from './cache-control.js'
 import { ttlSeconds } from './cache-status.js'
 import { cachedRead, lookupOnly, refreshRead } from './cached-read.js'
 import { DONE, replayStored, sendOwn } from './decisions.js'
+import { invalidationPaths } from './invalidation-targets.js'
+import { type OriginState, originRespond } from './origin-respond.js'
 import { pathTag } from './path-tag.js'
 import { cacheStatusOf, passthrough, readContext } from './read-context.js'
 import { credentialsOf, primaryKey, variantKey } from './request-key.js'
@@ -39,6 +41,7 @@ export interface HttpInvalidation {
 }
 
 const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 /**
  * The HTTP caching rules (docs/http-rules.md), framework-free. An adapter resolves each route's
@@ -53,6 +56,11 @@ export class HttpCache<R = unknown> {
   readonly #defaultRoute: ResolvedRoute<R>
   // Per instance, never module-global: two caches (or two tests) never share refreshes.
   readonly #refreshing = new Map<string, StoredResponse>()
+  readonly #origin: OriginState<R> = {
+    refreshing: this.#refreshing,
+    flights: new Map(),
+    tags: (req, route) => this.#tags(req, route),
+  }
 
   /** @internal Use {@link createHttpCache}. */
   constructor(cache: Cache, defaults: RouteCacheOptions<R>) {
@@ -80,8 +88,13 @@ export class HttpCache<R = unknown> {
    * stored, and says what to send. Rejects only on programming errors (a throwing route
    * callback) or when `produce` rejects; store faults never reach it.
    */
-  async handle(req: HttpRequestInfo<R>, route: ResolvedRoute<R>, produce: Produce): Promise<HttpDecision> {
-    return this.respond(req, route, produce)
+  async handle(
+    req: HttpRequestInfo<R>,
+    route: ResolvedRoute<R>,
+    produce: Produce,
+    background?: Produce,
+  ): Promise<HttpDecision> {
+    return this.respond(req, route, produce, background)
   }
 
   /**
@@ -89,23 +102,30 @@ export class HttpCache<R = unknown> {
    * synchronously (no promise, no microtask turn, no tags callback); anything else returns the
    * promise `handle` would. A throwing route callback may throw synchronously here, so adapters
    * call it inside `try`.
+   *
+   * `background`, for adapters that can run the handler for no client (a proxy fetching from its
+   * upstream): under `freshness: 'origin'`, a response within its `stale-while-revalidate` window
+   * is answered stale at once and revalidated with it. Without it, that request revalidates.
    */
   respond(
     req: HttpRequestInfo<R>,
     route: ResolvedRoute<R>,
     produce: Produce,
+    background?: Produce,
   ): HttpDecision | Promise<HttpDecision> {
     if (!route.enabled) return passthrough(produce, undefined, undefined)
     const method = req.method
     const cacheable =
       method === 'GET' ? route.get : method === 'HEAD' ? route.head : method === 'POST' && route.post
     if (!cacheable) {
-      if (MUTATIONS.has(method)) return this.#mutation(req, route, produce)
+      // Origin mode: any method not known to be safe invalidates (RFC 9111 §4.4, RFC 9110 §9.2.1).
+      if (route.origin ? !SAFE.has(method) : MUTATIONS.has(method)) return this.#mutation(req, route, produce)
       return passthrough(produce, 'BYPASS', cacheStatusOf(route, undefined, { fwd: 'method' }))
     }
     const headers = req.headers
     // Partial content is neither served from nor stored in the cache.
     if (headers.range !== undefined) return bypass(route, produce)
+    if (route.origin) return originRespond(this.cache, req, route, produce, background, this.#origin)
     // Request directives are ignored unless the route opts in (RFC 9111 §5.2.1 lets a cache do
     // so): a client must not be able to force an expensive recomputation.
     const requestCc = route.honorRequestCacheControl ? parseCacheControl(headers['cache-control']) : undefined
@@ -191,8 +211,15 @@ export class HttpCache<R = unknown> {
       hideConditionalHeaders: false,
     })
     const status = produced.kind === 'aborted' ? undefined : produced.status
-    if (status === undefined || (status >= 200 && status < 300)) {
-      const tags = route.invalidateOnMutation ? [pathTag(req.path)] : []
+    // Origin mode invalidates after any non-error status, Location targets too (RFC 9111 §4.4).
+    const success = status === undefined || (status >= 200 && status < (route.origin ? 400 : 300))
+    if (success) {
+      const paths = !route.invalidateOnMutation
+        ? []
+        : route.origin
+          ? invalidationPaths(req, produced.kind === 'captured' ? produced.headers : undefined)
+          : [req.path]
+      const tags = paths.map(pathTag)
       if (route.invalidateTags !== undefined)
         tags.push(...checkTags(route.invalidateTags(req.raw), 'invalidateTags'))
       if (tags.length > 0) await this.cache.invalidateTags(tags)

@@ -34,6 +34,7 @@ export type {
   HttpDecision,
   HttpRequestInfo,
   NotModifiedDecision,
+  OriginFacts,
   Produce,
   Produced,
   ProduceMode,

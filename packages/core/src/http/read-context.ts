@@ -22,6 +22,8 @@ export interface ReadContext<R = unknown> {
   readonly primary: string
   /** Read before the handler runs: capture mode hides it from the handler. */
   readonly ifNoneMatch: string | readonly string[] | undefined
+  /** Read before the handler runs, like `ifNoneMatch`. */
+  readonly ifModifiedSince: string | readonly string[] | undefined
   /** `getOrSet`/`set` options: the route's TTL, grace and tags, no background refresh. */
   readonly opts: GetOrSetOptions
   /** Stale entries being refreshed in this process, served as `STALE` meanwhile. */
@@ -57,6 +59,7 @@ export function readContext<R>(
     req,
     primary,
     ifNoneMatch: req.headers['if-none-match'],
+    ifModifiedSince: req.headers['if-modified-since'],
     opts,
     refreshing,
     produce: once(produce),

@@ -96,6 +96,30 @@ export interface RouteCacheOptions<R = unknown> {
    * @default { name: 'cache', key: false }
    */
   cacheStatus?: CacheStatusOptions | false
+  /**
+   * Where freshness comes from. `'route'`: the route's `ttl`, the origin-side rules. `'origin'`:
+   * the response's own headers, as a shared HTTP cache (RFC 9111, 5861, 9213): `s-maxage`,
+   * `max-age`, `Expires`, `Age`, `Date`; `no-cache` responses stored and revalidated with the
+   * handler; `stale-while-revalidate` and `stale-if-error` from the response; any final status
+   * with explicit freshness stored. In that mode `ttl` is how long a response is kept past its
+   * freshness for revalidation and `max-stale`.
+   * @default 'route'
+   */
+  freshness?: 'route' | 'origin'
+  /**
+   * In `freshness: 'origin'`: the fraction of the time since `Last-Modified` given as heuristic
+   * freshness to a response without explicit freshness (RFC 9111 §4.2.2; 0.1 is usual), capped
+   * at a day. `false`: a response without explicit freshness is stale at once.
+   * @default false
+   */
+  heuristic?: number | false
+  /**
+   * In `freshness: 'origin'`: targeted cache-control fields (RFC 9213), in order of precedence.
+   * The first one a response carries replaces its `Cache-Control` for this cache; name a private
+   * field first (`'myapp-cache-control'`) to give this cache its own instructions.
+   * @default ['cdn-cache-control']
+   */
+  targets?: readonly string[]
 }
 
 /** {@link RouteCacheOptions} validated and precomputed: what `handle` reads on every request. */
@@ -138,6 +162,12 @@ export interface ResolvedRoute<R = unknown> {
   readonly invalidateTags: ((req: R) => readonly string[]) | undefined
   /** How `Cache-Status` is written; `undefined`: not at all. */
   readonly cacheStatus: CacheStatusConfig | undefined
+  /** `true`: freshness and storage from the response's headers (`freshness: 'origin'`). */
+  readonly origin: boolean
+  /** Heuristic freshness fraction; 0 when off. */
+  readonly heuristic: number
+  /** Lowercased targeted cache-control field names, in precedence order. */
+  readonly targets: readonly string[]
 }
 
 /** Every key of {@link RouteCacheOptions}, checked both ways by the compiler (see `OptionFlags`). */
@@ -154,6 +184,9 @@ export const ROUTE_OPTION_FLAGS = {
   invalidateOnMutation: true,
   invalidateTags: true,
   cacheStatus: true,
+  freshness: true,
+  heuristic: true,
+  targets: true,
 } as const satisfies OptionFlags<RouteCacheOptions>
 
 /** Every key of {@link RouteCacheOptions}, for adapters checking their options for unknown keys. */
@@ -268,6 +301,13 @@ export function resolveRouteOptions<R = unknown>(
     invalidateOnMutation: o.invalidateOnMutation ?? true,
     invalidateTags: tagSource<R>(o.invalidateTags, 'invalidateTags'),
     cacheStatus: resolveCacheStatus(o.cacheStatus),
+    origin: freshnessMode(o.freshness),
+    heuristic: heuristicFraction(o.heuristic),
+    targets: Object.freeze(
+      list(o.targets ?? ['cdn-cache-control'], 'targets', isHeaderName, 'header names').map((h) =>
+        h.toLowerCase(),
+      ),
+    ),
   })
 }
 
@@ -275,4 +315,17 @@ function parseBytesOption(input: ByteSize): number {
   const bytes = parseBytes(input, 'maxEntryBytes')
   if (!(bytes > 0) || !Number.isFinite(bytes)) throw invalid('maxEntryBytes must be a positive, finite size')
   return bytes
+}
+
+function freshnessMode(value: unknown): boolean {
+  if (value === undefined || value === 'route') return false
+  if (value === 'origin') return true
+  throw invalid("freshness must be 'route' or 'origin'")
+}
+
+function heuristicFraction(value: unknown): number {
+  if (value === undefined || value === false) return 0
+  if (typeof value !== 'number' || !(value > 0 && value <= 1))
+    throw invalid('heuristic must be a fraction in (0, 1] or false')
+  return value
 }

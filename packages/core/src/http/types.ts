@@ -71,6 +71,12 @@ export interface ProduceMode {
    * so that the handler produces a full, storable response (the core answers 304s itself).
    */
   hideConditionalHeaders: boolean
+  /**
+   * Revalidation (`freshness: 'origin'`): request headers (`if-none-match`, `if-modified-since`)
+   * to set once the client's conditional headers are hidden, so that the handler may answer
+   * `304 Not Modified` for the stored response. Pass them to `hideConditionalHeaders`.
+   */
+  validators?: readonly HeaderPair[] | undefined
 }
 
 /** The handler's response as the adapter saw it. */
@@ -161,6 +167,24 @@ export interface StoredResponse {
   expiresAt: number
   /** The response said `public` or `s-maxage`: it may answer requests with credentials (RFC 9111 §3.5). */
   public: boolean
+  /** `freshness: 'origin'` only: how the response may be reused past its freshness. */
+  origin?: OriginFacts
+}
+
+/** What `freshness: 'origin'` keeps about a stored response besides the response itself. */
+export interface OriginFacts {
+  /** `no-cache`: revalidated before every reuse (RFC 9111 §5.2.2.4). */
+  noCache: boolean
+  /** `must-revalidate`, `proxy-revalidate` or `s-maxage`: never served stale (§4.2.4). */
+  mustRevalidate: boolean
+  /** `stale-while-revalidate` window past freshness, ms (RFC 5861 §3). */
+  staleWhileRevalidate: number
+  /** `stale-if-error` window past freshness, ms (RFC 5861 §4). */
+  staleIfError: number
+  /** Conditional request headers that revalidate it: `if-none-match`, `if-modified-since`. */
+  validators: HeaderPair[]
+  /** Its `Last-Modified`, epoch ms, for `If-Modified-Since` from clients. */
+  lastModified: number | undefined
 }
 
 /**
