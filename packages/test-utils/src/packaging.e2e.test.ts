@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { formatMessage } from 'publint/utils'
+import semver from 'semver'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 /**
@@ -250,6 +251,19 @@ describe.concurrent.each(published)('$name tarball', (pkg) => {
       (link) => !/^(https?:|mailto:|#)/.test(link) && !files.has(link.replace(/^\.\//, '')),
     )
     expect(broken, `${pkg.name} README links`).toEqual([])
+  })
+})
+
+describe.concurrent.each(packages.filter((pkg) => pkg.name !== '@cache/core'))('$name manifest', (pkg) => {
+  it("takes @cache/core as a peer that accepts today's core, never as its own dependency", async () => {
+    const manifest = await readJson<PackageJson & { version: string }>(join(root, pkg.dir, 'package.json'))
+    const core = await readJson<{ version: string }>(join(root, 'packages/core/package.json'))
+    // A dependency would install a second core beside the app's (two caches, two registries of
+    // options); a peer makes npm share the app's copy, or refuse a core it was not built for.
+    expect(manifest.dependencies?.['@cache/core']).toBeUndefined()
+    const range = manifest.peerDependencies?.['@cache/core']
+    expect(range, `${pkg.name} peerDependencies['@cache/core']`).toBeDefined()
+    expect(semver.satisfies(core.version, range!), `${core.version} in ${range}`).toBe(true)
   })
 })
 
