@@ -76,9 +76,9 @@ export function formatCacheStatus(name: string, params: CacheStatusParams): stri
   return out
 }
 
-/** Whole seconds from `now` to `expiresAt`, rounded towards `-∞` when stale (`ttl` of §2.4). */
+/** Seconds from `now` to `expiresAt`, to the nearest whole second; negative when stale (`ttl` of §2.4). */
 export function ttlSeconds(expiresAt: number, now: number): number {
-  return Math.floor((expiresAt - now) / 1000)
+  return Math.round((expiresAt - now) / 1000)
 }
 
 /**

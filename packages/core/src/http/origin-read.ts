@@ -283,7 +283,7 @@ function decide<R>(
           : ctx.status({
               fwd,
               fwdStatus: produced.status,
-              ttl: Math.floor((entry.expiresAt - now) / 1000),
+              ttl: ttlSeconds(entry.expiresAt, now),
               stored: true,
             })
       // A client's own conditional request is answered from the new entry (RFC 9110 §13.2).
