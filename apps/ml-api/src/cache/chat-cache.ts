@@ -4,6 +4,7 @@ import { BusyClocks } from '../stats/busy-clock.js'
 import type { UsageRecorder } from '../stats/usage-recorder.js'
 import type { UpstreamClient } from '../upstream/upstream-client.js'
 import { type CachedItem, freshEnough, modelTag } from './batch-cache.js'
+import { assembleCompletion, type ChatChunk } from './chat-chunks.js'
 import { NO_CONTROL, type RequestCacheControl, storeTtl } from './request-cache-control.js'
 
 /** What {@link ChatCache.complete} answers. */
@@ -18,6 +19,12 @@ export interface ChatOutcome {
   joined: boolean
   /** The request's own directives (`no-cache`, `max-age`) sent it upstream past a stored answer. */
   forced: boolean
+}
+
+/** A stored chat answer: the completion, and the chunks when it was recorded from a stream. */
+export interface StoredChat extends CachedItem<unknown> {
+  /** The chunks as the upstream streamed them, replayed as they were. */
+  chunks?: ChatChunk[]
 }
 
 /** Bump when the key derivation changes. */
@@ -80,15 +87,9 @@ export class ChatCache {
     const outcome = { stored: false, joined: false, forced: false }
     if (!cacheable) return { answer: (await this.#forward(body)).value, cache: 'BYPASS', ...outcome }
     const key = this.key(body, control.namespace)
-    const started = performance.now()
-    const cached = control.noCache ? undefined : await this.#cache.get<CachedItem<unknown>>(key)
-    const lookupSeconds = (performance.now() - started) / 1000
+    const { hit, cached, lookupSeconds } = await this.#read(key, body.model, control)
+    if (hit !== undefined) return { answer: hit.value, cache: 'HIT', ...outcome }
     const model = body.model
-    if (cached !== undefined && freshEnough(cached, control.maxAge)) {
-      const saved = { seconds: cached.seconds, tokens: cached.tokens, money: cached.money }
-      this.#recorder.lookup({ model, items: 1, hits: 1, misses: 0, coalesced: 0, lookupSeconds, saved })
-      return { answer: cached.value, cache: 'HIT', ...outcome }
-    }
     const options = { ttl: storeTtl(control, this.#ttlMs), tags: [modelTag(model)] }
     let ran = false
     let item: CachedItem<unknown>
@@ -120,22 +121,99 @@ export class ChatCache {
       }
     }
     outcome.joined = !ran
-    const none = { seconds: 0, tokens: 0, money: 0 }
+    this.#countMiss(model, !ran, lookupSeconds)
+    return { answer: item.value, cache: 'MISS', ...outcome }
+  }
+
+  /**
+   * The stored answer of a streaming request, if any (the same key as without `stream`): its
+   * recorded chunks when it was streamed, the completion otherwise. A miss is counted by
+   * {@link ChatCache.record} once the stream is open.
+   */
+  async replay(body: ChatBody, control: RequestCacheControl): Promise<{ hit?: StoredChat; tooOld: boolean }> {
+    const { hit, cached } = await this.#read(this.key(body, control.namespace), body.model, control)
+    return { hit, tooOld: hit === undefined && cached !== undefined }
+  }
+
+  /** Opens a streaming completion: the caller pipes it to the client (and may record it). */
+  stream(body: ChatBody, signal: AbortSignal): Promise<Response> {
+    return this.#client.post('chat/completions', upstreamBody(body), signal)
+  }
+
+  /**
+   * Stores a streamed answer once it is known to be whole. `chunks` resolves with the recorded
+   * chunks when the stream ended with `[DONE]`, and with undefined when it was cut, aborted or
+   * garbled: then nothing is stored. The chunks are kept for streamed replays, and the completion
+   * they amount to for non-streaming ones. `tooOld`: a stored answer was older than the
+   * request's `max-age` (see {@link ChatCache.replay}).
+   */
+  record(
+    body: ChatBody,
+    control: RequestCacheControl,
+    chunks: Promise<ChatChunk[] | undefined>,
+    tooOld: boolean,
+  ): void {
+    const key = this.key(body, control.namespace)
+    const model = body.model
+    const share = this.#clocks.of(model).begin()
+    const item = chunks.then((recorded) => {
+      const seconds = this.#clocks.of(model).end(share)
+      const completion = recorded === undefined ? undefined : assembleCompletion(recorded)
+      const usage = completion?.usage as { total_tokens?: number } | undefined
+      const tokens = Number(usage?.total_tokens) || 0
+      const money = (tokens * this.#price) / 1000
+      this.#recorder.compute({ model, items: 1, seconds, tokens, money })
+      if (completion === undefined || !usable(completion)) return undefined
+      return { value: completion, chunks: recorded, tokens, seconds, money, at: Date.now() }
+    })
+    this.#countMiss(model, false, 0)
+    const options = { ttl: storeTtl(control, this.#ttlMs), tags: [modelTag(model)] }
+    if (control.noStore) return
+    const store =
+      control.noCache || tooOld
+        ? // A fresh answer was asked for: it replaces what is stored.
+          item.then((i) => (i === undefined ? undefined : this.#cache.set(key, i, options)))
+        : // Through getOrSet: an invalidation during the stream wins, and an identical
+          // non-streaming request that arrives meanwhile joins this one instead of going upstream.
+          this.#cache.getOrSet(
+            key,
+            async () => {
+              const i = await item
+              if (i === undefined) throw new NotStored(undefined)
+              return i
+            },
+            options,
+          )
+    // The client already has its answer: a failed store is the cache's business (counted there).
+    store.catch(() => {})
+  }
+
+  #countMiss(model: string, joined: boolean, lookupSeconds: number): void {
+    const saved = { seconds: 0, tokens: 0, money: 0 }
     this.#recorder.lookup({
       model,
       items: 1,
       hits: 0,
       misses: 1,
-      coalesced: ran ? 0 : 1,
+      coalesced: joined ? 1 : 0,
       lookupSeconds,
-      saved: none,
+      saved,
     })
-    return { answer: item.value, cache: 'MISS', ...outcome }
   }
 
-  /** Opens a streaming completion: the caller pipes it to the client, uncached. */
-  stream(body: ChatBody, signal: AbortSignal): Promise<Response> {
-    return this.#client.post('chat/completions', upstreamBody(body), signal)
+  /** Reads `key` under the request's cache control; a fresh entry is a hit, counted here. */
+  async #read(
+    key: string,
+    model: string,
+    control: RequestCacheControl,
+  ): Promise<{ hit?: StoredChat; cached?: StoredChat; lookupSeconds: number }> {
+    const started = performance.now()
+    const cached = control.noCache ? undefined : await this.#cache.get<StoredChat>(key)
+    const lookupSeconds = (performance.now() - started) / 1000
+    if (cached === undefined || !freshEnough(cached, control.maxAge)) return { cached, lookupSeconds }
+    const saved = { seconds: cached.seconds, tokens: cached.tokens, money: cached.money }
+    this.#recorder.lookup({ model, items: 1, hits: 1, misses: 0, coalesced: 0, lookupSeconds, saved })
+    return { hit: cached, cached, lookupSeconds }
   }
 
   async #forward(body: ChatBody): Promise<CachedItem<unknown>> {

@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream'
-import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { formatCacheStatus } from '@cache/core/http'
 import type { AppContext } from '../app-context.js'
 import { requestCacheControl } from '../cache/request-cache-control.js'
@@ -7,7 +5,7 @@ import { ApiError } from '../http/api-error.js'
 import { CACHE_STATUS_NAME, cacheStatusHeader, sendJson } from '../http/batch-headers.js'
 import type { App } from '../http/typed-app.js'
 import { chatSchema } from '../schemas/chat-schema.js'
-import { upstreamFailure } from '../upstream/upstream-client.js'
+import { sendChatStream } from './chat-stream.js'
 
 const OPT_IN = /^(1|true|yes)$/i
 
@@ -27,23 +25,11 @@ export function registerChatRoute(app: App, ctx: AppContext): void {
         { param: 'model' },
       )
     }
-    if (body.stream === true) {
-      // Streams pass through uncached: storing one would mean replaying SSE framing faithfully.
-      const controller = new AbortController()
-      reply.raw.once('close', () => controller.abort())
-      const res = await chat.stream(body, controller.signal)
-      if (!res.ok || res.body === null) {
-        throw upstreamFailure(res.status, await res.text().catch(() => ''), 'chat/completions')
-      }
-      reply
-        .header('x-cache', 'BYPASS')
-        .header('cache-status', formatCacheStatus(CACHE_STATUS_NAME, { fwd: 'bypass' }))
-        .type(res.headers.get('content-type') ?? 'text/event-stream')
-      return reply.send(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>))
-    }
     const optIn = OPT_IN.test(String(request.headers['x-cache-opt-in'] ?? ''))
+    const cacheable = body.temperature === 0 || optIn
     const control = requestCacheControl(request.headers, body.cache, allowed)
-    const outcome = await chat.complete(body, body.temperature === 0 || optIn, control)
+    if (body.stream === true) return sendChatStream(reply, chat, body, control, cacheable)
+    const outcome = await chat.complete(body, cacheable, control)
     const hit = outcome.cache === 'HIT'
     reply.header('x-cache', outcome.cache).header(
       'cache-status',

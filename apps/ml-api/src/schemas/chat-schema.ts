@@ -30,8 +30,10 @@ export const chatSchema = {
   summary: 'Chat completions forwarded to the upstream, cached when deterministic',
   description:
     'Needs UPSTREAM_BASE_URL. Cached only when temperature is 0 or the request sends ' +
-    '`x-cache-opt-in: true`; errors and empty answers are never stored; `stream: true` passes ' +
-    'through uncached (x-cache: BYPASS). Other OpenAI parameters are forwarded as they are.',
+    '`x-cache-opt-in: true`; errors and empty answers are never stored. A cacheable `stream: true` ' +
+    'request is recorded as it passes through and replayed from the cache (as SSE, or as JSON to a ' +
+    'non-streaming request); an aborted or cut stream is never stored. Other OpenAI parameters are ' +
+    'forwarded as they are.',
   tags: ['models'],
   headers: Type.Object({
     ...cacheRequestHeaders,

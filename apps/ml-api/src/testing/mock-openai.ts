@@ -19,6 +19,10 @@ export interface MockOpenAI {
   failWith: number
   /** Delay before answering, ms. */
   delayMs: number
+  /** Streams send their first chunk, then nothing until the client goes away. */
+  stallStreams: boolean
+  /** Streams end without their `data: [DONE]` (cut short). */
+  truncateStreams: boolean
   close(): Promise<void>
 }
 
@@ -62,6 +66,8 @@ export async function startMockOpenAI(apiKey: string): Promise<MockOpenAI> {
     calls,
     failWith: 0,
     delayMs: 0,
+    stallStreams: false,
+    truncateStreams: false,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
   server = createServer(async (req, res) => {
@@ -107,12 +113,20 @@ export async function startMockOpenAI(apiKey: string): Promise<MockOpenAI> {
       const content = last.includes('EMPTY') ? '' : `echo: ${last}`
       if (body.stream === true) {
         res.writeHead(200, { 'content-type': 'text/event-stream' })
-        for (const piece of content.split(' ')) {
-          res.write(
-            `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: piece } }] })}\n\n`,
-          )
+        const head = {
+          id: `chatcmpl-${calls.length}`,
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: body.model,
         }
-        res.end('data: [DONE]\n\n')
+        const event = (delta: Record<string, string>, finish: string | null) =>
+          `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
+        for (const [i, piece] of content.split(/(?= )/).entries()) {
+          res.write(event(i === 0 ? { role: 'assistant', content: piece } : { content: piece }, null))
+          if (mock.stallStreams) return
+        }
+        res.write(event({}, 'stop'))
+        res.end(mock.truncateStreams ? '' : 'data: [DONE]\n\n')
         return
       }
       const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }
