@@ -102,12 +102,12 @@ const published: PublishedPackage[] = [
   { name: '@cache/cli', dir: 'packages/cli', maxPackedBytes: 60_000 },
 ]
 
-/** What `npm pack --json` reports of one tarball. */
+/** What `scripts/pack-all.mjs --json` reports of one tarball. */
 interface PackResult {
-  filename: string
   size: number
   unpackedSize: number
-  files: { path: string; size: number }[]
+  /** Paths in the tarball, sorted. */
+  files: string[]
 }
 
 /** The `exports` targets of a manifest: a path, or conditions mapping to paths. */
@@ -184,21 +184,24 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'cache-packaging-'))
   consumer = join(work, 'consumer')
   await mkdir(join(consumer, 'node_modules'), { recursive: true })
+  // The repository's own packing script (`npm run pack:all`), as a user installing from the
+  // repository runs it: `npm pack` with scripts, as `npm publish` packs (the prepack script copies
+  // the root LICENSE in; nothing is built: the tarball holds exactly what turbo built).
+  const { stdout } = await run('node', [join(root, 'scripts/pack-all.mjs'), '--out', work, '--json'], {
+    cwd: root,
+  })
+  const listed = JSON.parse(stdout) as (PackResult & { name: string; tarball: string })[]
+  // A public package this suite does not know would go out unchecked.
+  expect(listed.map((p) => p.name).sort()).toEqual(published.map((p) => p.name).sort())
   await Promise.all(
-    published.map(async (pkg) => {
-      // With scripts, as `npm publish` packs: the prepack script copies the root LICENSE in (it
-      // does not build: the tarball holds exactly what turbo built).
-      const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], {
-        cwd: join(root, pkg.dir),
-      })
-      const [packed] = JSON.parse(stdout) as PackResult[]
-      const tarball = join(work, packed!.filename)
-      tarballs.set(pkg.name, tarball)
-      packs.set(pkg.name, packed!)
+    listed.map(async (packed) => {
+      tarballs.set(packed.name, packed.tarball)
+      packs.set(packed.name, packed)
+      const pkg = published.find((p) => p.name === packed.name)!
       if (!packages.includes(pkg as PublicPackage)) return
       const target = join(consumer, 'node_modules', pkg.name)
       await mkdir(target, { recursive: true })
-      await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'])
+      await run('tar', ['-xzf', packed.tarball, '-C', target, '--strip-components=1'])
     }),
   )
   await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
@@ -225,8 +228,8 @@ function manifestFiles(manifest: PackageJson): string[] {
 describe.concurrent.each(published)('$name tarball', (pkg) => {
   it('holds LICENSE, README.md and every file its manifest names', async () => {
     const manifest = await readJson<PackageJson>(join(root, pkg.dir, 'package.json'))
-    const files = packs.get(pkg.name)!.files.map((file) => file.path)
-    for (const file of ['LICENSE', 'README.md', 'package.json', ...manifestFiles(manifest)]) {
+    const files = packs.get(pkg.name)!.files
+    for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', ...manifestFiles(manifest)]) {
       expect(files, `${pkg.name} tarball`).toContain(file)
     }
     const license = await readFile(join(root, 'LICENSE'), 'utf8')
@@ -237,7 +240,7 @@ describe.concurrent.each(published)('$name tarball', (pkg) => {
   it('ships no source maps and stays within its size budget', () => {
     const packed = packs.get(pkg.name)!
     // Maps would point at src/ files the tarball does not hold, or embed them (most of the size).
-    expect(packed.files.map((file) => file.path).filter((path) => /\.map$/.test(path))).toEqual([])
+    expect(packed.files.filter((path) => /\.map$/.test(path))).toEqual([])
     expect(packed.size, `${pkg.name} packed bytes`).toBeLessThanOrEqual(pkg.maxPackedBytes)
   })
 
@@ -246,7 +249,7 @@ describe.concurrent.each(published)('$name tarball', (pkg) => {
     const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!)
     // Once installed, a relative link resolves only to the tarball's own files (there is no
     // public repository URL to point at).
-    const files = new Set(packs.get(pkg.name)!.files.map((file) => file.path))
+    const files = new Set(packs.get(pkg.name)!.files)
     const broken = links.filter(
       (link) => !/^(https?:|mailto:|#)/.test(link) && !files.has(link.replace(/^\.\//, '')),
     )
