@@ -1,10 +1,10 @@
 import { createCache } from '@cache/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createProxy, type Proxy } from './create-proxy.js'
+import { type Proxy as CachingProxy, createProxy } from './create-proxy.js'
 import { listen, startUpstream, type TestUpstream } from './test-upstream.js'
 
 let upstream: TestUpstream | undefined
-let proxy: Proxy | undefined
+let proxy: CachingProxy | undefined
 
 afterEach(async () => {
   await proxy?.close()

@@ -4,13 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest'
 // Relative until `@cache/test-utils` is a declared dependency of the examples.
 import { call } from '../../../packages/test-utils/src/http-contract/index.js'
 import { useRedis } from '../../../packages/test-utils/src/redis/use-redis.js'
-import { createProxy, type Proxy } from './create-proxy.js'
+import { type Proxy as CachingProxy, createProxy } from './create-proxy.js'
 import { listen, startUpstream, type TestUpstream } from './test-upstream.js'
 
 const redis = useRedis()
 
 describe('several proxy instances sharing one Redis', () => {
-  const closers: (Proxy | TestUpstream)[] = []
+  const closers: (CachingProxy | TestUpstream)[] = []
   afterAll(async () => {
     for (const c of closers.reverse()) await c.close()
   })
