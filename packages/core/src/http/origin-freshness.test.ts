@@ -4,7 +4,7 @@ import { type CacheControl, parseCacheControl } from './cache-control.js'
 import { freshnessLifetime, initialAge, parseHttpDate } from './freshness.js'
 import { createHttpCache } from './http-cache.js'
 import type { RouteCacheOptions } from './route-options.js'
-import { captured, FakeHandler, header, request, send, text } from './test-helpers.js'
+import { captured, FakeHandler, gate, header, request, send, text } from './test-helpers.js'
 import type { ResponseHeaders } from './types.js'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -258,6 +258,21 @@ describe("freshness: 'origin'", () => {
     const calls = h.calls
     await send(http, route, h)
     expect(h.calls).toBe(calls + 1)
+  })
+
+  it('concurrent identical misses and revalidations run the handler once', async () => {
+    const { http, route } = setup()
+    const release = gate()
+    const h = new FakeHandler(async (n) => {
+      await release.promise
+      return captured(200, `body ${n}`, { 'cache-control': 'max-age=1' })
+    })
+    const first = [send(http, route, h), send(http, route, h), send(http, route, h)]
+    release.open()
+    expect((await Promise.all(first)).map(text)).toEqual(['body 1', 'body 1', 'body 1'])
+    vi.setSystemTime(T0 + 5000)
+    const again = await Promise.all([send(http, route, h), send(http, route, h)])
+    expect([again.map(text), h.calls]).toEqual([['body 2', 'body 2'], 2])
   })
 
   it('answers If-Modified-Since from the stored Last-Modified', async () => {

@@ -75,10 +75,10 @@ export async function originRead<R>(ctx: OriginContext<R>): Promise<HttpDecision
       replace: true,
     }
   }
-  // Concurrent identical requests wait for one handler run, then read what it stored.
+  // Concurrent identical misses and revalidations wait for one handler run, then read what it stored.
   const coalesce = requestCc === undefined || (!requestCc.noCache && requestCc.maxAge === undefined)
   const running = coalesce ? ctx.flights.get(ctx.primary) : undefined
-  if (running !== undefined && stored === undefined && !ctx.authorized) {
+  if (running !== undefined && !ctx.authorized) {
     await running.catch(() => undefined)
     const after = await lookup(ctx)
     if (after.stored !== undefined && judge(after.stored, requestCc, Date.now()) === 'fresh') {
