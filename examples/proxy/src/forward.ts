@@ -85,24 +85,25 @@ export async function forward(
 
 /**
  * The proxy's background `produce`: fetches the request's URL from the upstream for no client
- * (a `stale-while-revalidate` refresh), with a copy of the request's headers taken now.
+ * (a `stale-while-revalidate` refresh), with a copy of the request's headers.
  */
 export function backgroundFetch(
   upstream: Dispatcher,
   req: IncomingMessage,
 ): (mode: ProduceMode) => Promise<Produced> {
-  const headers = { ...req.headers }
   const path = req.url ?? '/'
   return async (mode) => {
+    // Copied when it runs (rarely), not per request: the client's request is answered by then.
+    const headers = { ...req.headers }
     if (mode.hideConditionalHeaders) hideConditionalHeaders(headers, mode.validators)
     const answer = await upstream.request({
       method: 'GET',
       path,
       headers: requestHeaders({ headers } as IncomingMessage),
     })
-    const body = bodiless('GET', answer.statusCode)
-      ? (answer.body.dump().catch(() => undefined), EMPTY)
-      : Buffer.from(await answer.body.arrayBuffer())
+    let body = EMPTY
+    if (bodiless('GET', answer.statusCode)) answer.body.dump().catch(() => undefined)
+    else body = Buffer.from(await answer.body.arrayBuffer())
     if (body.byteLength > mode.maxBytes) return { kind: 'passthrough', status: answer.statusCode }
     return { kind: 'captured', status: answer.statusCode, headers: responseHeaders(answer.headers), body }
   }
