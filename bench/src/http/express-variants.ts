@@ -5,7 +5,7 @@ import apicache from 'apicache'
 import express from 'express'
 import { BODY } from './body.js'
 
-/** Express servers: the bare framework, ours, and apicache, all returning the same body. */
+/** Express servers: the bare framework, ours (both freshness modes), and apicache, all returning the same body. */
 export function expressApp(variant: string): express.Express {
   const app = express()
   app.disable('x-powered-by')
@@ -19,6 +19,14 @@ export function expressApp(variant: string): express.Express {
     case 'express-ours': {
       const rc = responseCache({ cache: createCache({ ttl: '10m' }), ttl: '10m' })
       app.get('/item', rc, handler)
+      break
+    }
+    case 'express-ours-origin': {
+      // Freshness from the handler's own header, as a CDN would read it.
+      const rc = responseCache({ cache: createCache({ ttl: '10m' }), freshness: 'origin' })
+      app.get('/item', rc, (_req, res) => {
+        res.set('cache-control', 'public, max-age=600').send(BODY)
+      })
       break
     }
     case 'express-apicache':
