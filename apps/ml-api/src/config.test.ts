@@ -68,3 +68,14 @@ describe('loadConfig: dynamic batching', () => {
     },
   )
 })
+
+describe('loadConfig: tenancy', () => {
+  it('shares by default, reads CHAT_CACHE_PARTITION and MODEL_CACHE_PARTITION, refuses others', () => {
+    expect(loadConfig({})).toMatchObject({ chatCachePartition: 'shared', modelCachePartition: 'shared' })
+    expect(loadConfig({ CHAT_CACHE_PARTITION: 'api-key', MODEL_CACHE_PARTITION: 'user' })).toMatchObject({
+      chatCachePartition: 'api-key',
+      modelCachePartition: 'user',
+    })
+    expect(() => loadConfig({ CHAT_CACHE_PARTITION: 'tenant' })).toThrow(ConfigError)
+  })
+})

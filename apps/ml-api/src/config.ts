@@ -1,5 +1,6 @@
 import { BATCHING_LIMITS, type BatchingOptions } from './cache/model-batcher.js'
 import { CLIENT_DIRECTIVES, type ClientDirective } from './cache/request-cache-control.js'
+import { CACHE_PARTITIONS, type CachePartition } from './http/tenant.js'
 
 /** Settings of the ML API, read from the environment by {@link loadConfig}. */
 export interface AppConfig {
@@ -37,6 +38,16 @@ export interface AppConfig {
    * `{"use-lite":{"maxBatchSize":32,"maxQueueDelayMs":1}}`. @default {}
    */
   modelBatching: Record<string, Partial<BatchingOptions>>
+  /**
+   * Who shares cached chat completions: `shared` (everyone), `api-key` (per digest of the
+   * client's bearer token) or `user` (per `user` field). `CHAT_CACHE_PARTITION`. @default 'shared'
+   */
+  chatCachePartition: CachePartition
+  /**
+   * The same for embeddings and predictions, `MODEL_CACHE_PARTITION`. Shared by default: a
+   * model's answer depends on its input only. @default 'shared'
+   */
+  modelCachePartition: CachePartition
   /** L1 memory bound in MB. `CACHE_MEMORY_MB`. @default 128 */
   cacheMemoryMb: number
   /** Largest request body in bytes, once decoded (larger: 413). `BODY_LIMIT_BYTES`. @default 1048576 */
@@ -122,6 +133,15 @@ function url(env: Env, name: string): string | undefined {
   return raw.endsWith('/') ? raw : `${raw}/`
 }
 
+function partition(env: Env, name: string): CachePartition {
+  const raw = env[name]?.trim()
+  if (raw === undefined || raw === '') return 'shared'
+  if (!(CACHE_PARTITIONS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${CACHE_PARTITIONS.join(', ')}, got ${JSON.stringify(raw)}`)
+  }
+  return raw as CachePartition
+}
+
 function directives(env: Env, name: string): ClientDirective[] {
   const raw = env[name]?.trim()
   if (raw === undefined || raw === '') return [...CLIENT_DIRECTIVES]
@@ -186,6 +206,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     cacheTtl: ttl ? (/^\d+$/.test(ttl) ? Number(ttl) : ttl) : '24h',
     clientCacheControl: directives(env, 'CLIENT_CACHE_CONTROL'),
     modelBatching: batching(env, 'MODEL_BATCHING'),
+    chatCachePartition: partition(env, 'CHAT_CACHE_PARTITION'),
+    modelCachePartition: partition(env, 'MODEL_CACHE_PARTITION'),
     cacheMemoryMb: integer(env, 'CACHE_MEMORY_MB', 128, 1, 65_536),
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', 15_000, 0, 3_600_000),

@@ -3,7 +3,7 @@ import type { AnyModel, Model } from '../models/model.js'
 import { BusyClocks } from '../stats/busy-clock.js'
 import type { UsageRecorder } from '../stats/usage-recorder.js'
 import { type BatchingOptions, DEFAULT_BATCHING, ModelBatcher } from './model-batcher.js'
-import { NO_CONTROL, type RequestCacheControl, storeTtl } from './request-cache-control.js'
+import { keyPartition, NO_CONTROL, type RequestCacheControl, storeTtl } from './request-cache-control.js'
 
 /** What the cache holds for one input: the answer and what computing it cost. */
 export interface CachedItem<O> {
@@ -40,12 +40,16 @@ export const modelTag = (modelId: string): string => `model:${modelId}`
 
 /**
  * The cache key of one input: the canonical hash of model id, model version and input, and of
- * the request's namespace when it names one. Canonical, so JSON key order and whitespace do not
- * matter; the version makes a new model miss.
+ * the request's partition (namespace, tenant) when it has one. Canonical, so JSON key order and
+ * whitespace do not matter; the version makes a new model miss.
  */
-export function itemKey(model: { id: string; version: string }, input: unknown, namespace?: string): string {
+export function itemKey(
+  model: { id: string; version: string },
+  input: unknown,
+  partition?: { namespace?: string; tenant?: string },
+): string {
   const parts = { model: model.id, version: model.version, input }
-  return hashKey(namespace === undefined ? parts : { ...parts, namespace })
+  return hashKey(partition === undefined ? parts : { ...parts, partition })
 }
 
 /** True when `item` may answer a request that accepts answers at most `maxAge` seconds old. */
@@ -69,7 +73,7 @@ export function freshEnough(item: { at?: number }, maxAge: number | undefined, n
  * The request's cache control changes steps 1 to 3: `no-cache` skips the lookup, an item older
  * than `max-age` counts as missing, and both recompute without joining (the client asked for a
  * fresh computation) and overwrite the stored item; `no-store` computes without storing; `ttl`
- * shortens the TTL of what is stored; `namespace` is part of every key.
+ * shortens the TTL of what is stored; `namespace` (and the server's tenant) is part of every key.
  */
 export class BatchCache {
   readonly #cache: Cache
@@ -110,7 +114,8 @@ export class BatchCache {
     inputs: readonly I[],
     control: RequestCacheControl = NO_CONTROL,
   ): Promise<BatchResult<O>> {
-    const keys = inputs.map((input) => itemKey(model, input, control.namespace))
+    const part = keyPartition(control)
+    const keys = inputs.map((input) => itemKey(model, input, part))
     const inputOf = new Map<string, I>()
     keys.forEach((k, i) => {
       if (!inputOf.has(k)) inputOf.set(k, inputs[i]!)

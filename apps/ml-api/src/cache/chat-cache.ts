@@ -5,7 +5,7 @@ import type { UsageRecorder } from '../stats/usage-recorder.js'
 import type { UpstreamClient } from '../upstream/upstream-client.js'
 import { type CachedItem, freshEnough, modelTag } from './batch-cache.js'
 import { assembleCompletion, type ChatChunk } from './chat-chunks.js'
-import { NO_CONTROL, type RequestCacheControl, storeTtl } from './request-cache-control.js'
+import { keyPartition, NO_CONTROL, type RequestCacheControl, storeTtl } from './request-cache-control.js'
 
 /** What {@link ChatCache.complete} answers. */
 export interface ChatOutcome {
@@ -70,12 +70,12 @@ export class ChatCache {
 
   /**
    * The key of a request: the body without what does not change the answer (`stream`, `user`,
-   * the `cache` directives), plus the request's namespace.
+   * the `cache` directives), plus the request's partition (namespace, tenant).
    */
-  key(body: ChatBody, namespace?: string): string {
+  key(body: ChatBody, partition?: { namespace?: string; tenant?: string }): string {
     const { stream: _s, stream_options: _o, user: _u, cache: _c, ...rest } = body
     const parts = { kind: 'chat', upstream: this.#client.identity, v: CHAT_KEY_VERSION, body: rest }
-    return hashKey(namespace === undefined ? parts : { ...parts, namespace })
+    return hashKey(partition === undefined ? parts : { ...parts, partition })
   }
 
   /** Forwards `body` (non-streaming), from the cache when `cacheable` and stored. */
@@ -86,7 +86,7 @@ export class ChatCache {
   ): Promise<ChatOutcome> {
     const outcome = { stored: false, joined: false, forced: false }
     if (!cacheable) return { answer: (await this.#forward(body)).value, cache: 'BYPASS', ...outcome }
-    const key = this.key(body, control.namespace)
+    const key = this.key(body, keyPartition(control))
     const { hit, cached, lookupSeconds } = await this.#read(key, body.model, control)
     if (hit !== undefined) return { answer: hit.value, cache: 'HIT', ...outcome }
     const model = body.model
@@ -131,7 +131,7 @@ export class ChatCache {
    * {@link ChatCache.record} once the stream is open.
    */
   async replay(body: ChatBody, control: RequestCacheControl): Promise<{ hit?: StoredChat; tooOld: boolean }> {
-    const { hit, cached } = await this.#read(this.key(body, control.namespace), body.model, control)
+    const { hit, cached } = await this.#read(this.key(body, keyPartition(control)), body.model, control)
     return { hit, tooOld: hit === undefined && cached !== undefined }
   }
 
@@ -153,7 +153,7 @@ export class ChatCache {
     chunks: Promise<ChatChunk[] | undefined>,
     tooOld: boolean,
   ): void {
-    const key = this.key(body, control.namespace)
+    const key = this.key(body, keyPartition(control))
     const model = body.model
     const share = this.#clocks.of(model).begin()
     const item = chunks.then((recorded) => {

@@ -25,6 +25,11 @@ export interface RequestCacheControl {
   ttl: number | undefined
   /** A partition of the cache: answers shared only with requests naming the same one. */
   namespace: string | undefined
+  /**
+   * The tenant the answer belongs to, set by the server's partition setting (never by the
+   * client): answers are shared only within it. See `tenantOf`.
+   */
+  tenant?: string | undefined
 }
 
 /** No per-request control: what a request without directives gets. */
@@ -72,4 +77,15 @@ export function requestCacheControl(
  */
 export function storeTtl(control: RequestCacheControl, serverTtlMs: number): number {
   return control.ttl === undefined ? serverTtlMs : Math.min(control.ttl * 1000, serverTtlMs)
+}
+
+/** The part of a key that partitions the cache: the request's namespace and tenant, if any. */
+export function keyPartition(
+  control: RequestCacheControl,
+): { namespace?: string; tenant?: string } | undefined {
+  if (control.namespace === undefined && control.tenant === undefined) return undefined
+  return {
+    ...(control.namespace === undefined ? {} : { namespace: control.namespace }),
+    ...(control.tenant === undefined ? {} : { tenant: control.tenant }),
+  }
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.js'
 import { requestCacheControl } from '../cache/request-cache-control.js'
 import { ApiError } from '../http/api-error.js'
 import { CACHE_STATUS_NAME, cacheStatusHeader, sendJson } from '../http/batch-headers.js'
+import { tenantOf } from '../http/tenant.js'
 import type { App } from '../http/typed-app.js'
 import { chatSchema } from '../schemas/chat-schema.js'
 import { sendChatStream } from './chat-stream.js'
@@ -27,7 +28,10 @@ export function registerChatRoute(app: App, ctx: AppContext): void {
     }
     const optIn = OPT_IN.test(String(request.headers['x-cache-opt-in'] ?? ''))
     const cacheable = body.temperature === 0 || optIn
-    const control = requestCacheControl(request.headers, body.cache, allowed)
+    const control = {
+      ...requestCacheControl(request.headers, body.cache, allowed),
+      tenant: tenantOf(ctx.config.chatCachePartition, request, body.user),
+    }
     if (body.stream === true) return sendChatStream(reply, chat, body, control, cacheable)
     const outcome = await chat.complete(body, cacheable, control)
     const hit = outcome.cache === 'HIT'

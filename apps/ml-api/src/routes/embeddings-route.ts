@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context.js'
 import { requestCacheControl } from '../cache/request-cache-control.js'
 import { invalidInput } from '../http/api-error.js'
 import { sendJson, setBatchHeaders } from '../http/batch-headers.js'
+import { tenantOf } from '../http/tenant.js'
 import type { App } from '../http/typed-app.js'
 import { EMBEDDING_DIMENSIONS, LOCAL_EMBEDDINGS_ID } from '../models/embeddings-model.js'
 import { embeddingsSchema } from '../schemas/embeddings-schema.js'
@@ -28,7 +29,10 @@ export function registerEmbeddingsRoute(app: App, ctx: AppContext): void {
         )
       }
     }
-    const control = requestCacheControl(request.headers, body.cache, allowed)
+    const control = {
+      ...requestCacheControl(request.headers, body.cache, allowed),
+      tenant: tenantOf(ctx.config.modelCachePartition, request, body.user),
+    }
     const result = await ctx.batch.resolve(model, texts, control)
     const base64 = body.encoding_format === 'base64'
     let tokens = 0

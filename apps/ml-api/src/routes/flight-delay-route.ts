@@ -1,6 +1,7 @@
 import type { AppContext } from '../app-context.js'
 import { requestCacheControl } from '../cache/request-cache-control.js'
 import { sendJson, setBatchHeaders } from '../http/batch-headers.js'
+import { tenantOf } from '../http/tenant.js'
 import type { App } from '../http/typed-app.js'
 import { flightDelaySchema } from '../schemas/flight-delay-schema.js'
 
@@ -12,7 +13,11 @@ export function registerFlightDelayRoute(app: App, ctx: AppContext): void {
     const { inputs, cache } = request.body
     // Only the two features go into the key, whatever else the object carried.
     const rows = inputs.map((r) => ({ distance: r.distance, hour: r.hour }))
-    const result = await ctx.batch.resolve(model, rows, requestCacheControl(request.headers, cache, allowed))
+    const control = {
+      ...requestCacheControl(request.headers, cache, allowed),
+      tenant: tenantOf(ctx.config.modelCachePartition, request, undefined),
+    }
+    const result = await ctx.batch.resolve(model, rows, control)
     setBatchHeaders(reply, result, model.version)
     return sendJson(reply, {
       model: model.id,

@@ -17,6 +17,12 @@ export const chatBody = Type.Object(
     ),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
     stream: Type.Optional(Type.Boolean()),
+    user: Type.Optional(
+      Type.String({
+        maxLength: 256,
+        description: 'End-user id (the cache key per user with CHAT_CACHE_PARTITION=user)',
+      }),
+    ),
     cache: Type.Optional(cacheField),
   },
   { additionalProperties: true },
