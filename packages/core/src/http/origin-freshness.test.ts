@@ -275,6 +275,18 @@ describe("freshness: 'origin'", () => {
     expect([again.map(text), h.calls]).toEqual([['body 2', 'body 2'], 2])
   })
 
+  it('a HEAD miss keeps the Content-Length the handler set (the GET body’s)', async () => {
+    const { http, route } = setup()
+    const h = new FakeHandler(() => ({
+      kind: 'captured',
+      status: 200,
+      headers: { 'content-length': '42', 'cache-control': 'max-age=60' },
+      body: Buffer.alloc(0),
+    }))
+    const head = await send(http, route, h, { method: 'HEAD' })
+    expect([header(head, 'x-cache'), header(head, 'content-length')]).toEqual(['MISS', undefined])
+  })
+
   it('answers If-Modified-Since from the stored Last-Modified', async () => {
     const { http, route } = setup()
     const lastModified = httpDate(T0 - 60_000)

@@ -14,6 +14,7 @@ import { type ReadContext, serve } from './read-context.js'
 import { variantKey } from './request-key.js'
 import { isStoredResponse, isVariantIndex } from './stored-response.js'
 import type {
+  HeaderPair,
   HttpCacheValue,
   HttpDecision,
   Produce,
@@ -291,6 +292,8 @@ function decide<R>(
         const conditional = clientNotModified(ctx, entry, now, cacheStatus)
         if (conditional !== undefined) return conditional
       }
+      // A HEAD response has no body: its Content-Length is the GET's, as the handler set it.
+      if (ctx.req.method === 'HEAD') return headOwn(produced.status, cacheStatus)
       return sendOwn(produced, 'MISS', entry, cacheStatus)
     }
   }
@@ -350,4 +353,11 @@ function answer<R>(
 function dateOf(stored: StoredResponse): number | undefined {
   for (const [name, value] of stored.headers) if (name === 'date') return parseHttpDate(value)
   return undefined
+}
+
+/** The handler's own HEAD response, headers as it set them, plus `x-cache` and `cache-status`. */
+function headOwn(status: number, cacheStatus: string | undefined): HttpDecision {
+  const headers: HeaderPair[] = [['x-cache', 'MISS']]
+  if (cacheStatus !== undefined) headers.push(['cache-status', cacheStatus])
+  return { kind: 'send', status, headers, body: new Uint8Array(0), replace: false }
 }
