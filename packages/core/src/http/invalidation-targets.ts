@@ -12,7 +12,8 @@ export function invalidationPaths(req: HttpRequestInfo, headers: ResponseHeaders
   const lower = lowerCaseHeaders(headers)
   let base: URL
   try {
-    base = new URL(`${req.protocol}://${req.host}${req.path}`)
+    // No host known: relative targets are still this host's (a placeholder stands in for it).
+    base = new URL(`${req.protocol || 'http'}://${req.host || 'host.invalid'}${req.path}`)
   } catch {
     return paths
   }
