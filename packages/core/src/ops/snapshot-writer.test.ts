@@ -60,6 +60,20 @@ describe('writeSnapshot to a file', () => {
     expect((await readdir(await tmp.ready)).filter((name) => name.startsWith('full'))).toEqual([])
   })
 
+  it('stops at once when aborted while its source is stuck on a read, leaving no file', async () => {
+    const abort = new AbortController()
+    // A store that answered the first read and stalls on the second (a paused Redis), during
+    // which the user presses Ctrl-C.
+    async function* stalled(): AsyncGenerator<ExportedEntry> {
+      yield entry('k0')
+      setTimeout(() => abort.abort(new Error('interrupted')), 10)
+      await new Promise(() => {})
+    }
+    const file = tmp.path('stalled.jsonl')
+    await expect(writeSnapshot(stalled(), file, { signal: abort.signal })).rejects.toThrow('interrupted')
+    expect((await readdir(await tmp.ready)).filter((name) => name.startsWith('stalled'))).toEqual([])
+  })
+
   it('writes the file whole when nothing fails', async () => {
     const file = tmp.path('fine.jsonl')
     expect(await writeSnapshot(slowEntries(3), file)).toMatchObject({ entries: 3 })

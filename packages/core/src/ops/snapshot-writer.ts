@@ -96,11 +96,33 @@ export async function writeLines(
     if (!out.write(line)) await once(out, 'drain', { signal: options.signal })
   }
   if (header !== undefined) await write(JSON.stringify(header))
-  for await (const entry of entries) {
-    options.signal?.throwIfAborted()
-    await write(formatEntryLine(entry))
-    if (++result.entries % 1000 === 0) options.onProgress?.(result.entries)
+  const iterator =
+    Symbol.asyncIterator in entries ? entries[Symbol.asyncIterator]() : entries[Symbol.iterator]()
+  try {
+    for (;;) {
+      // Raced against the signal: a source stuck on a read (a stalled store) must not keep an
+      // interrupted export, and its temporary file, alive until the read returns.
+      const next = await untilAborted(Promise.resolve(iterator.next()), options.signal)
+      if (next.done) break
+      await write(formatEntryLine(next.value))
+      if (++result.entries % 1000 === 0) options.onProgress?.(result.entries)
+    }
+  } catch (error) {
+    // Not awaited: a read still pending would hold the return back.
+    void Promise.resolve(iterator.return?.()).catch(() => {})
+    throw error
   }
   options.onProgress?.(result.entries)
   return result
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  signal.throwIfAborted()
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
