@@ -1,13 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCache } from '@cache/core'
 import { publishStats } from '@cache/core/ops'
 import { RedisStore } from '@cache/core/redis'
-import { findFreePort, useRedis } from '@cache/test-utils'
+import { findFreePort, until, useRedis } from '@cache/test-utils'
 import { KeyvSqlite } from '@keyv/sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasTerminalControls, runCli, runMain } from './run-cli.js'
+import { CACHECTL, hasTerminalControls, runCli, runMain } from './run-cli.js'
 
 const redis = useRedis()
 let dir: string
@@ -188,6 +190,36 @@ describe('cachectl', () => {
 
     const plain = await cli('copy2', 'import', '--in', file, '--progress', 'plain')
     expect(plain.code).toBe(0)
+  })
+
+  it('export: Ctrl-C stops it, removes the unfinished file and exits 130', async () => {
+    const big = createCache({ namespace: 'big', store: await openStore('big'), memory: false })
+    for (let start = 0; start < 60_000; start += 5000) {
+      const items = Array.from({ length: 5000 }, (_, i) => ({
+        key: `k${start + i}`,
+        value: { n: start + i, pad: 'x'.repeat(100) },
+      }))
+      await big.setMany(items)
+    }
+    const file = join(dir, 'interrupted.jsonl')
+    const args = ['export', '--out', file, '--redis', redis.url, '--prefix', `${redis.prefix}big:`]
+    const child = spawn(process.execPath, [CACHECTL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const exited = once(child, 'exit')
+    const ours = async () => (await readdir(dir)).filter((name) => name.startsWith('interrupted'))
+    // The export is under way once its temporary file exists.
+    await until(async () => (await ours()).some((name) => name.endsWith('.tmp')), {
+      interval: 2,
+      message: 'the export never started its file',
+    })
+    child.kill('SIGINT')
+    const [code] = await exited
+    expect({ code, stderr }).toMatchObject({
+      code: 130,
+      stderr: expect.stringMatching(/interrupted, no file written/),
+    })
+    expect(await ours()).toEqual([])
   })
 
   it('import refuses a malformed file whole, or imports the valid lines with --skip-invalid', async () => {

@@ -40,7 +40,8 @@ function mainHelp(): string {
     '',
     'Run `cachectl <command> --help` for the options of a command, `cachectl --version` for the version.',
     'Redis commands read $REDIS_URL when --redis is not given.',
-    'Exit codes: 0 done, 1 failed or partial, 2 bad command line or missing optional package.',
+    'Exit codes: 0 done, 1 failed or partial, 2 bad command line or missing optional package,',
+    '130 interrupted (an export leaves no file).',
     '',
   ].join('\n')
 }

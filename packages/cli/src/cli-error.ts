@@ -9,6 +9,8 @@ export const EXIT = {
    * argument) or the environment lacks what it needs (an optional package to install).
    */
   USAGE: 2,
+  /** Interrupted (Ctrl-C or SIGTERM) and cleaned up: no partial file left (128 + SIGINT, as shells report it). */
+  INTERRUPTED: 130,
 } as const
 
 /** An error that ends the command with a message (no stack) and an exit code. */

@@ -43,14 +43,17 @@ export const exportCommand: Command = {
         progress.total = total
       }
       let written = 0
+      const signal = io.interrupted?.()
       const result = await exportSnapshot(source.store, file, {
         namespace,
         source: source.kind,
+        signal,
         onProgress: (n) => {
           written = n
           progress.update(n)
         },
       }).catch((error: Error) => {
+        if (signal?.aborted) throw new CliError('interrupted, no file written', EXIT.INTERRUPTED)
         throw new CliError(`export failed, no file written: ${error.message}`)
       })
       progress.finish(written)
