@@ -2,6 +2,7 @@ import type { Cache } from '@cache/core'
 import type { RedisStore } from '@cache/core/redis'
 import type { BatchCache } from './cache/batch-cache.js'
 import type { ChatCache } from './cache/chat-cache.js'
+import type { VersionLedger } from './cache/version-ledger.js'
 import type { AppConfig } from './config.js'
 import type { ModelRegistry } from './models/model-registry.js'
 import type { Metrics } from './stats/metrics.js'
@@ -26,6 +27,8 @@ export interface AppContext {
   readonly chat: ChatCache | undefined
   /** The upstream client, when `UPSTREAM_BASE_URL` is set. */
   readonly upstream: UpstreamClient | undefined
+  /** The model versions with cached answers, to drop the older ones. */
+  readonly ledger: VersionLedger
   /** JSON counters (`/cache/stats`, dashboard). */
   readonly stats: UsageStats
   /** Prometheus metrics (`/metrics`). */

@@ -9,6 +9,7 @@ import { BatchCache } from './cache/batch-cache.js'
 import { ChatCache } from './cache/chat-cache.js'
 import { createAppCache } from './cache/create-app-cache.js'
 import { DEFAULT_BATCHING } from './cache/model-batcher.js'
+import { VersionLedger } from './cache/version-ledger.js'
 import { type AppConfig, loadConfig } from './config.js'
 import { registerBodyTimeout } from './http/body-timeout.js'
 import { clientErrorHandler } from './http/client-error-handler.js'
@@ -52,6 +53,21 @@ declare module 'fastify' {
 }
 
 /**
+ * Records the versions served, and with `dropOldVersions` drops the answers of the others. The
+ * cache fails open, so a Redis outage at start-up costs the drop (logged), never the start.
+ */
+async function noteVersions(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const served = ctx.models.versions()
+  try {
+    if (!ctx.config.dropOldVersions) return await ctx.ledger.note(served)
+    const dropped = await ctx.ledger.dropOlder(served)
+    app.log.info({ dropped }, 'dropped the cached answers of older model versions')
+  } catch (error) {
+    app.log.warn({ err: error }, 'could not record the model versions')
+  }
+}
+
+/**
  * Builds the ML API without listening: `app.inject()` for tests and benchmarks, `app.listen()`
  * in `main.ts`. Closing the app closes the cache (and its Redis connections).
  */
@@ -75,6 +91,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       chatModels: config.upstreamChatModels,
       pricePer1kTokens: config.pricePer1kTokens,
     },
+    config.modelVersions,
   )
   const { cache, store, backend } = createAppCache({
     redisUrl: config.redisUrl,
@@ -112,8 +129,15 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       batching: (model) => ({ ...DEFAULT_BATCHING, ...model.batching, ...config.modelBatching[model.id] }),
     }),
     chat:
-      upstream && new ChatCache(cache, recorder, upstream, config.cacheTtl, config.pricePer1kTokens, clocks),
+      upstream &&
+      new ChatCache(cache, recorder, upstream, {
+        ttl: config.cacheTtl,
+        pricePer1kTokens: config.pricePer1kTokens,
+        clocks,
+        versionOf: (model) => models.chatVersion(model),
+      }),
     upstream,
+    ledger: new VersionLedger(cache),
     stats,
     metrics,
   }
@@ -165,5 +189,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerHealthRoute(app, ctx)
   registerStatsRoutes(app, ctx)
   registerAdminRoutes(app, ctx)
+  await noteVersions(app, ctx)
   return app
 }

@@ -79,3 +79,24 @@ describe('loadConfig: tenancy', () => {
     expect(() => loadConfig({ CHAT_CACHE_PARTITION: 'tenant' })).toThrow(ConfigError)
   })
 })
+
+describe('loadConfig: model lifecycle', () => {
+  it('reads MODEL_VERSIONS and DROP_OLD_VERSIONS', () => {
+    expect(loadConfig({})).toMatchObject({ modelVersions: {}, dropOldVersions: false })
+    expect(
+      loadConfig({ MODEL_VERSIONS: 'use-lite=2026-01, gpt-4o-mini=snap.2', DROP_OLD_VERSIONS: 'true' }),
+    ).toMatchObject({
+      modelVersions: { 'use-lite': '2026-01', 'gpt-4o-mini': 'snap.2' },
+      dropOldVersions: true,
+    })
+  })
+
+  it.each([
+    ['MODEL_VERSIONS', 'use-lite'],
+    ['MODEL_VERSIONS', 'use-lite=a=b'],
+    ['MODEL_VERSIONS', 'use-lite=has space'],
+    ['DROP_OLD_VERSIONS', 'maybe'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
+  })
+})

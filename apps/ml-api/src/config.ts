@@ -48,6 +48,17 @@ export interface AppConfig {
    * model's answer depends on its input only. @default 'shared'
    */
   modelCachePartition: CachePartition
+  /**
+   * Versions that replace the derived ones, by model id (chat models too): bump one when what a
+   * model answers changed in a way its derived version cannot see. `MODEL_VERSIONS`:
+   * `use-lite=2026-01,gpt-4o-mini=snapshot-2`. @default {}
+   */
+  modelVersions: Record<string, string>
+  /**
+   * At start-up, drop the cached answers of every version of a model other than the one served
+   * (`POST /cache/drop-old-versions` does it on demand). `DROP_OLD_VERSIONS`. @default false
+   */
+  dropOldVersions: boolean
   /** L1 memory bound in MB. `CACHE_MEMORY_MB`. @default 128 */
   cacheMemoryMb: number
   /** Largest request body in bytes, once decoded (larger: 413). `BODY_LIMIT_BYTES`. @default 1048576 */
@@ -133,6 +144,27 @@ function url(env: Env, name: string): string | undefined {
   return raw.endsWith('/') ? raw : `${raw}/`
 }
 
+function versions(env: Env, name: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const pair of list(env, name, [])) {
+    const [id, version, extra] = pair.split('=').map((s) => s.trim())
+    if (!id || !version || extra !== undefined || !/^[\w.:-]{1,64}$/.test(version)) {
+      throw new ConfigError(
+        `${name} must be id=version pairs separated by commas, got ${JSON.stringify(pair)}`,
+      )
+    }
+    out[id] = version
+  }
+  return out
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase()
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false
+  if (raw === '1' || raw === 'true') return true
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(env[name])}`)
+}
+
 function partition(env: Env, name: string): CachePartition {
   const raw = env[name]?.trim()
   if (raw === undefined || raw === '') return 'shared'
@@ -207,6 +239,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     clientCacheControl: directives(env, 'CLIENT_CACHE_CONTROL'),
     modelBatching: batching(env, 'MODEL_BATCHING'),
     chatCachePartition: partition(env, 'CHAT_CACHE_PARTITION'),
+    modelVersions: versions(env, 'MODEL_VERSIONS'),
+    dropOldVersions: flag(env, 'DROP_OLD_VERSIONS'),
     modelCachePartition: partition(env, 'MODEL_CACHE_PARTITION'),
     cacheMemoryMb: integer(env, 'CACHE_MEMORY_MB', 128, 1, 65_536),
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),

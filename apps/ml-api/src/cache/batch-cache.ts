@@ -38,6 +38,10 @@ export interface BatchResult<O> {
 /** The tag every cached item of `modelId` carries: invalidating it drops the model's answers. */
 export const modelTag = (modelId: string): string => `model:${modelId}`
 
+/** The tag of the items of one version of a model: invalidating it drops that version's answers. */
+export const versionTag = (model: { id: string; version: string }): string =>
+  `model:${model.id}@${model.version}`
+
 /**
  * The cache key of one input: the canonical hash of model id, model version and input, and of
  * the request's partition (namespace, tenant) when it has one. Canonical, so JSON key order and
@@ -132,7 +136,7 @@ export class BatchCache {
     let stored = 0
     const now = Date.now()
     const batcher = this.#batcher(model)
-    const options = { ttl: storeTtl(control, this.#ttlMs), tags: [modelTag(model.id)] }
+    const options = { ttl: storeTtl(control, this.#ttlMs), tags: [modelTag(model.id), versionTag(model)] }
     unique.forEach((key, i) => {
       const cached = found[i]
       if (cached !== undefined && freshEnough(cached, control.maxAge, now)) {

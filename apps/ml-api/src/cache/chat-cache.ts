@@ -3,7 +3,7 @@ import type { ChatBody } from '../schemas/chat-schema.js'
 import { BusyClocks } from '../stats/busy-clock.js'
 import type { UsageRecorder } from '../stats/usage-recorder.js'
 import type { UpstreamClient } from '../upstream/upstream-client.js'
-import { type CachedItem, freshEnough, modelTag } from './batch-cache.js'
+import { type CachedItem, freshEnough, modelTag, versionTag } from './batch-cache.js'
 import { assembleCompletion, type ChatChunk } from './chat-chunks.js'
 import { keyPartition, NO_CONTROL, type RequestCacheControl, storeTtl } from './request-cache-control.js'
 
@@ -25,6 +25,21 @@ export interface ChatOutcome {
 export interface StoredChat extends CachedItem<unknown> {
   /** The chunks as the upstream streamed them, replayed as they were. */
   chunks?: ChatChunk[]
+}
+
+/** Settings of {@link ChatCache}. */
+export interface ChatCacheOptions {
+  /** TTL of stored answers (a request's `ttl` may shorten it). */
+  ttl: Duration
+  /** Price of 1,000 upstream tokens, for the money figures. */
+  pricePer1kTokens: number
+  /** Times the upstream calls. @default a clock of its own */
+  clocks?: BusyClocks
+  /**
+   * The version of a chat model, part of every key: what besides the request changes the answer.
+   * @default the upstream's address
+   */
+  versionOf?: (model: string) => string
 }
 
 /** Bump when the key derivation changes. */
@@ -51,21 +66,16 @@ export class ChatCache {
   readonly #ttlMs: number
   readonly #price: number
   readonly #clocks: BusyClocks
+  readonly #versionOf: (model: string) => string
 
-  constructor(
-    cache: Cache,
-    recorder: UsageRecorder,
-    client: UpstreamClient,
-    ttl: Duration,
-    pricePer1k: number,
-    clocks = new BusyClocks(),
-  ) {
-    this.#clocks = clocks
+  constructor(cache: Cache, recorder: UsageRecorder, client: UpstreamClient, options: ChatCacheOptions) {
     this.#cache = cache
     this.#recorder = recorder
     this.#client = client
-    this.#ttlMs = parseDuration(ttl, 'ttl')
-    this.#price = pricePer1k
+    this.#ttlMs = parseDuration(options.ttl, 'ttl')
+    this.#price = options.pricePer1kTokens
+    this.#clocks = options.clocks ?? new BusyClocks()
+    this.#versionOf = options.versionOf ?? (() => client.identity)
   }
 
   /**
@@ -74,7 +84,13 @@ export class ChatCache {
    */
   key(body: ChatBody, partition?: { namespace?: string; tenant?: string }): string {
     const { stream: _s, stream_options: _o, user: _u, cache: _c, ...rest } = body
-    const parts = { kind: 'chat', upstream: this.#client.identity, v: CHAT_KEY_VERSION, body: rest }
+    const parts = {
+      kind: 'chat',
+      upstream: this.#client.identity,
+      version: this.#versionOf(body.model),
+      v: CHAT_KEY_VERSION,
+      body: rest,
+    }
     return hashKey(partition === undefined ? parts : { ...parts, partition })
   }
 
@@ -90,7 +106,7 @@ export class ChatCache {
     const { hit, cached, lookupSeconds } = await this.#read(key, body.model, control)
     if (hit !== undefined) return { answer: hit.value, cache: 'HIT', ...outcome }
     const model = body.model
-    const options = { ttl: storeTtl(control, this.#ttlMs), tags: [modelTag(model)] }
+    const options = { ttl: storeTtl(control, this.#ttlMs), tags: this.#tags(model) }
     let ran = false
     let item: CachedItem<unknown>
     if (control.noCache || control.noStore || cached !== undefined) {
@@ -167,7 +183,7 @@ export class ChatCache {
       return { value: completion, chunks: recorded, tokens, seconds, money, at: Date.now() }
     })
     this.#countMiss(model, false, 0)
-    const options = { ttl: storeTtl(control, this.#ttlMs), tags: [modelTag(model)] }
+    const options = { ttl: storeTtl(control, this.#ttlMs), tags: this.#tags(model) }
     if (control.noStore) return
     const store =
       control.noCache || tooOld
@@ -186,6 +202,10 @@ export class ChatCache {
           )
     // The client already has its answer: a failed store is the cache's business (counted there).
     store.catch(() => {})
+  }
+
+  #tags(model: string): string[] {
+    return [modelTag(model), versionTag({ id: model, version: this.#versionOf(model) })]
   }
 
   #countMiss(model: string, joined: boolean, lookupSeconds: number): void {

@@ -67,6 +67,32 @@ export function registerAdminRoutes(app: App, ctx: AppContext): void {
       return { invalidated: tags }
     },
   )
+  app.post(
+    '/cache/drop-old-versions',
+    {
+      onRequest,
+      schema: {
+        summary: 'Drop the cached answers of every model version other than the one served (admin)',
+        description:
+          'Every answer is tagged with its model version; the versions seen are kept in the cache. ' +
+          'DROP_OLD_VERSIONS=true does the same at start-up.',
+        tags: ['admin'],
+        security: adminSecurity,
+        response: {
+          200: Type.Object(
+            { dropped: Type.Record(Type.String(), Type.Array(Type.String())) },
+            { description: 'The versions dropped, by model id' },
+          ),
+          ...adminErrors,
+        },
+      },
+    },
+    async (request) => {
+      const dropped = await ctx.ledger.dropOlder(ctx.models.versions())
+      request.log.info({ dropped }, 'older model versions dropped')
+      return { dropped }
+    },
+  )
   app.delete(
     '/cache',
     {

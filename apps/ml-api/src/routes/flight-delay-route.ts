@@ -7,7 +7,7 @@ import { flightDelaySchema } from '../schemas/flight-delay-schema.js'
 
 /** `POST /v1/predict/flight-delay`: k-NN delay estimates, cached per row. */
 export function registerFlightDelayRoute(app: App, ctx: AppContext): void {
-  const model = ctx.models.local.flightDelay
+  const model = ctx.models.flightDelay
   const allowed = new Set(ctx.config.clientCacheControl)
   app.post('/v1/predict/flight-delay', { schema: flightDelaySchema }, async (request, reply) => {
     const { inputs, cache } = request.body

@@ -36,7 +36,7 @@ export function registerModelsRoute(app: App, ctx: AppContext): void {
       const chat = ctx.models.chatModels.map((id) => ({
         id,
         object: 'model' as const,
-        version: ctx.upstream?.identity ?? '',
+        version: ctx.models.chatVersion(id),
         kind: 'chat' as const,
         description: `${id} on the upstream (chat completions, cached when deterministic)`,
         settings: {},

@@ -32,7 +32,9 @@ export class UpstreamEmbeddingsModel implements Model<string, Float32Array> {
     this.#client = client
     this.id = model
     this.pricePer1kTokens = pricePer1kTokens
-    this.settings = { upstream: client.identity, model }
+    // Everything that shapes the vectors: where, which model, and how they are asked for (always
+    // base64 float32 at the model's native size: `dimensions` is never forwarded).
+    this.settings = { upstream: client.identity, model, encoding: 'base64-float32', dimensions: 'native' }
     this.description = `${model} on the upstream ${client.identity} (paid per token)`
     this.version = modelVersion(createHash('sha256').update(client.identity).digest('hex'), this.settings)
   }
