@@ -6,12 +6,15 @@ import { defineConfig } from 'tsup'
  * No source maps: they would ship pointers to `src/` files the tarball does not contain (or embed
  * those sources, most of the tarball), and the output is plain, unminified code to read in a
  * stack trace.
+ *
+ * Declarations are built against the other packages' built declarations, as a consumer sees them:
+ * the `@cache/source` condition of tsconfig.base.json (source, for typecheck and tests) is off.
  */
 export function publicPackageBuild(entry: Record<string, string> = { index: 'src/index.ts' }) {
   return defineConfig({
     entry,
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: { compilerOptions: { customConditions: [] } },
     clean: true,
     sourcemap: false,
     target: 'node20',

@@ -1,4 +1,4 @@
-import { buildApp, type LocalModels, loadModels, type StatsSnapshot } from '../../apps/ml-api/src/index.js'
+import { buildApp, type LocalModels, loadModels, type StatsSnapshot } from '@cache/ml-api'
 import { median, printTable } from './measure.js'
 
 type Body = Record<string, unknown>

@@ -1,10 +1,10 @@
+import { sourceResolution, testProjects } from '@cache/test-utils/vitest-projects'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  ...sourceResolution,
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // One redis-server per vitest run, shared by every useRedis() file (each with its own key prefix).
-    globalSetup: ['../test-utils/src/redis/global-setup.ts'],
+    projects: testProjects({ dirs: ['src', 'test'], globalSetup: '@cache/test-utils/redis-global-setup' }),
     // Generous: the suite must pass on a 2-core machine whose cores are busy, where a test that
     // takes 2 s alone took 30 s. Tests that check a real deadline bound it themselves.
     testTimeout: 120_000,

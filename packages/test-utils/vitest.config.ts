@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config'
+import { sourceResolution, testProjects } from './src/vitest-projects.js'
 
 export default defineConfig({
+  ...sourceResolution,
   test: {
-    include: ['src/**/*.test.ts'],
-    // One redis-server per vitest run, shared by every useRedis() file (each with its own prefix).
-    globalSetup: ['./src/redis/global-setup.ts'],
+    projects: testProjects({ globalSetup: './src/redis/global-setup.ts' }),
     // Generous: the suite must pass on a 2-core machine whose cores are busy, where a test that
     // takes 2 s alone took 30 s. Tests that check a real deadline bound it themselves.
     testTimeout: 120_000,

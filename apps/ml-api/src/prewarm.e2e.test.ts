@@ -1,16 +1,19 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from './app.js'
 import { loadModels } from './models/load-models.js'
 import type { StatsSnapshot } from './stats/usage-stats.js'
 
-// Issue 6: `cachectl prewarm` against the running ML API fills its cache, so those inputs are HITs.
-const CACHECTL = fileURLToPath(new URL('../../../packages/cli/bin/cachectl.js', import.meta.url))
+// `cachectl prewarm` against the running ML API fills its cache, so those inputs are HITs.
+const CACHECTL = join(
+  dirname(createRequire(import.meta.url).resolve('@cache/cli/package.json')),
+  'bin/cachectl.js',
+)
 const dir = mkdtempSync(join(tmpdir(), 'ml-prewarm-'))
 let app: FastifyInstance
 let base: string

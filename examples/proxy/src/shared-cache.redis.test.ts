@@ -1,9 +1,7 @@
 import { createCache } from '@cache/core'
 import { RedisStore } from '@cache/core/redis'
+import { call, useRedis } from '@cache/test-utils'
 import { afterAll, describe, expect, it } from 'vitest'
-// Relative until `@cache/test-utils` is a declared dependency of the examples.
-import { call } from '../../../packages/test-utils/src/http-contract/index.js'
-import { useRedis } from '../../../packages/test-utils/src/redis/use-redis.js'
 import { type Proxy as CachingProxy, createProxy } from './create-proxy.js'
 import { listen, startUpstream, type TestUpstream } from './test-upstream.js'
 

@@ -211,12 +211,38 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true })
 })
 
-/** Every file path a manifest points at (entry points, types, bins), without the leading `./`. */
+/**
+ * The workspace's own export condition: the TypeScript source, for the repo's typecheck and tests
+ * only. `src/` is not published, so its name must be one no consumer's tool sets (a `source` or
+ * `development` condition would send bundlers that honour it to a missing file).
+ */
+const SOURCE_CONDITION = '@cache/source'
+
+/** The targets of `condition` anywhere in a manifest's `exports`. */
+function conditionTargets(manifest: PackageJson, condition: string): string[] {
+  const targets: string[] = []
+  const walk = (target: ExportTarget | undefined): void => {
+    if (!target || typeof target === 'string') return
+    for (const [key, value] of Object.entries(target)) {
+      if (key === condition && typeof value === 'string') targets.push(value)
+      else walk(value)
+    }
+  }
+  walk(manifest.exports)
+  return targets
+}
+
+/**
+ * Every file path a manifest points at for its consumers (entry points, types, bins), without the
+ * leading `./`: every target but those of the workspace-only source condition.
+ */
 function manifestFiles(manifest: PackageJson): string[] {
   const paths: string[] = []
   const walk = (target: ExportTarget | undefined): void => {
     if (typeof target === 'string') paths.push(target)
-    else if (target) for (const value of Object.values(target)) walk(value)
+    else if (target) {
+      for (const [key, value] of Object.entries(target)) if (key !== SOURCE_CONDITION) walk(value)
+    }
   }
   walk(manifest.exports)
   for (const path of [manifest.main, manifest.module, manifest.types, ...Object.values(manifest.bin ?? {})]) {
@@ -235,6 +261,22 @@ describe.concurrent.each(published)('$name tarball', (pkg) => {
     const license = await readFile(join(root, 'LICENSE'), 'utf8')
     expect(license).toMatch(/^MIT License/)
     expect(await readFile(join(root, pkg.dir, 'LICENSE'), 'utf8'), 'the root LICENSE, copied').toBe(license)
+  })
+
+  it('names its source only under the private workspace condition, first in each entry', async () => {
+    const manifest = await readJson<PackageJson>(join(root, pkg.dir, 'package.json'))
+    for (const condition of ['source', 'development', 'typescript', 'ts']) {
+      expect(conditionTargets(manifest, condition), `${pkg.name} "${condition}" condition`).toEqual([])
+    }
+    const files = new Set(packs.get(pkg.name)!.files)
+    for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+      if (typeof target === 'string') continue
+      const [first, source] = Object.entries(target)[0]!
+      // First: conditions match in key order, and the repo's tools must see it before `import`.
+      expect(first, `${pkg.name} exports["${subpath}"]`).toBe(SOURCE_CONDITION)
+      expect(source, `${pkg.name} exports["${subpath}"]`).toMatch(/^\.\/src\/.+\.ts$/)
+      expect(files.has((source as string).slice(2)), `${source} is not published`).toBe(false)
+    }
   })
 
   it('ships no source maps and stays within its size budget', () => {

@@ -1,5 +1,5 @@
+import type { CacheStore, StoreWrite } from '@cache/core'
 import { describe, expect, it } from 'vitest'
-import type { CacheStore, StoreWrite } from '../../core/src/stores/store.js'
 import {
   describeStoreConformance,
   runStoreConformanceCheck,

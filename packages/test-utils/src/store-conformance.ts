@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { CacheStore } from '@cache/core'
 import { describe, expect, it } from 'vitest'
-// Relative on purpose, not `@cache/core`: core's own tests import this file, and through the package
-// name TypeScript would resolve core's *built* declarations (dist/), which do not exist yet when core
-// is typechecked (turbo runs core#typecheck before or alongside core#build).
-import type { CacheStore } from '../../core/src/stores/store.js'
 
 /** What a {@link StoreConformanceFactory} hands the suite for one check. */
 export interface StoreConformanceFixture {

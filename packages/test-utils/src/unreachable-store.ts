@@ -1,5 +1,4 @@
-// Relative on purpose, not `@cache/core`: core's own tests import this file (see store-conformance.ts).
-import type { ConnectableStore } from '../../core/src/stores/store.js'
+import type { ConnectableStore } from '@cache/core'
 
 /**
  * A store of the contract whose server never answers: it never connects, every call rejects
