@@ -36,9 +36,17 @@ if (!existsSync(path.join(suiteDir, 'package.json'))) {
   console.error(`Installing ${SUITE} into ${installDir} (outside the workspace)...`)
   await mkdir(installDir, { recursive: true })
   // npm's report goes to stderr: stdout is the table (`--markdown` output is meant for a file).
-  execFileSync('npm', ['install', '--prefix', installDir, '--no-audit', '--no-fund', SUITE], {
-    stdio: ['ignore', process.stderr, process.stderr],
-  })
+  try {
+    execFileSync('npm', ['install', '--prefix', installDir, '--no-audit', '--no-fund', SUITE], {
+      stdio: ['ignore', process.stderr, process.stderr],
+    })
+  } catch (error) {
+    // In CI, a registry that cannot be reached says nothing about the cache: warn and skip, as
+    // .ci/run does for the optional Node 24 run. Anything after the install fails the run.
+    if (!flag('--ci')) throw error
+    console.error(`WARNING: could not install ${SUITE}; the conformance subset is skipped`)
+    process.exit(0)
+  }
 }
 const proxyEntry = path.join(root, 'examples/proxy/dist/main.js')
 if (!existsSync(proxyEntry))
