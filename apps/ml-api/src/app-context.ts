@@ -6,6 +6,7 @@ import type { VersionLedger } from './cache/version-ledger.js'
 import type { AppConfig } from './config.js'
 import type { ModelRegistry } from './models/model-registry.js'
 import type { Metrics } from './stats/metrics.js'
+import type { StatsHistory } from './stats/stats-history.js'
 import type { UsageStats } from './stats/usage-stats.js'
 import type { UpstreamClient } from './upstream/upstream-client.js'
 
@@ -31,6 +32,8 @@ export interface AppContext {
   readonly ledger: VersionLedger
   /** JSON counters (`/cache/stats`, dashboard). */
   readonly stats: UsageStats
+  /** The rolling series of the stats (`/cache/stats/history`, the dashboard's chart). */
+  readonly history: StatsHistory
   /** Prometheus metrics (`/metrics`). */
   readonly metrics: Metrics
 }

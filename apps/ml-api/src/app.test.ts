@@ -241,6 +241,21 @@ describe('operations routes', () => {
     expect(res.headers['content-type']).toContain('text/html')
     expect(res.body).toContain('/cache/stats')
     expect(res.body).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/)
+    expect(res.body).toContain('<link rel="icon" href="/favicon.svg"')
+  })
+
+  it('serves a favicon and the rolling series of the stats', async () => {
+    const a = await app({ historyIntervalMs: 20 })
+    for (const url of ['/favicon.svg', '/favicon.ico']) {
+      const icon = await a.inject(url)
+      expect([icon.statusCode, icon.headers['content-type']]).toEqual([200, 'image/svg+xml'])
+    }
+    await postJson(a, '/v1/predict/flight-delay', { inputs: [{ distance: 444, hour: 4 }] })
+    await vi.waitFor(() => expect(a.mlApi.history.points().at(-1)?.itemsComputed).toBe(1))
+    const series = (await a.inject('/cache/stats/history')).json()
+    expect(series.intervalMs).toBe(20)
+    expect(series.points[0]).toMatchObject({ itemsComputed: 0, hits: 0 })
+    expect(series.points.at(-1)).toMatchObject({ itemsComputed: 1, misses: 1 })
   })
 })
 

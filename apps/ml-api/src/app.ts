@@ -28,6 +28,7 @@ import { registerModelsRoute } from './routes/models-route.js'
 import { registerStatsRoutes } from './routes/stats-routes.js'
 import { BusyClocks } from './stats/busy-clock.js'
 import { Metrics } from './stats/metrics.js'
+import { StatsHistory } from './stats/stats-history.js'
 import { fanOut } from './stats/usage-recorder.js'
 import { UsageStats } from './stats/usage-stats.js'
 import { UpstreamClient } from './upstream/upstream-client.js'
@@ -139,6 +140,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     upstream,
     ledger: new VersionLedger(cache),
     stats,
+    history: new StatsHistory(() => stats.snapshot(), {
+      intervalMs: config.historyIntervalMs,
+      maxPoints: config.historyPoints,
+    }),
     metrics,
   }
 
@@ -156,7 +161,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.decorate('mlApi', ctx)
+  ctx.history.start()
   app.addHook('onClose', async () => {
+    ctx.history.stop()
     await cache.close()
   })
   registerJsonContentType(app)

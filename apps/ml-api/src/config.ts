@@ -59,6 +59,13 @@ export interface AppConfig {
    * (`POST /cache/drop-old-versions` does it on demand). `DROP_OLD_VERSIONS`. @default false
    */
   dropOldVersions: boolean
+  /**
+   * Time between two samples of the dashboard's rolling series (`/cache/stats/history`), ms.
+   * `HISTORY_INTERVAL_MS`. @default 5000
+   */
+  historyIntervalMs: number
+  /** Samples the series keeps. `HISTORY_POINTS`. @default 720 (one hour at 5 s) */
+  historyPoints: number
   /** L1 memory bound in MB. `CACHE_MEMORY_MB`. @default 128 */
   cacheMemoryMb: number
   /** Largest request body in bytes, once decoded (larger: 413). `BODY_LIMIT_BYTES`. @default 1048576 */
@@ -241,6 +248,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     chatCachePartition: partition(env, 'CHAT_CACHE_PARTITION'),
     modelVersions: versions(env, 'MODEL_VERSIONS'),
     dropOldVersions: flag(env, 'DROP_OLD_VERSIONS'),
+    historyIntervalMs: integer(env, 'HISTORY_INTERVAL_MS', 5000, 10, 3_600_000),
+    historyPoints: integer(env, 'HISTORY_POINTS', 720, 2, 100_000),
     modelCachePartition: partition(env, 'MODEL_CACHE_PARTITION'),
     cacheMemoryMb: integer(env, 'CACHE_MEMORY_MB', 128, 1, 65_536),
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),

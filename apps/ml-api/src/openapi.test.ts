@@ -29,6 +29,7 @@ const CONTRACT: Record<string, { statuses: string[]; headers: string[] }> = {
   'get /v1/models': { statuses: ['200'], headers: ['x-cache', 'age', 'etag'] },
   'get /healthz': { statuses: ['200'], headers: [] },
   'get /cache/stats': { statuses: ['200'], headers: [] },
+  'get /cache/stats/history': { statuses: ['200'], headers: [] },
   'get /metrics': { statuses: ['200'], headers: [] },
   'post /cache/invalidate': { statuses: ['200', '400', '401', '404', '413', '415'], headers: [] },
   'post /cache/drop-old-versions': { statuses: ['200', '401', '404'], headers: [] },

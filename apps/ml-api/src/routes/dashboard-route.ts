@@ -20,9 +20,26 @@ function readDashboard(): string {
   throw new Error('dashboard.html not found next to the app')
 }
 
-/** `GET /`: one static page (no build step, no CDN) that polls `/cache/stats`. */
+/** The dashboard's icon: a bar chart, in the page's colours. */
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
+<rect width="32" height="32" rx="6" fill="#0f1419"/>
+<rect x="6" y="14" width="5" height="12" fill="#3fb984"/>
+<rect x="13.5" y="8" width="5" height="18" fill="#5aa9e6"/>
+<rect x="21" y="18" width="5" height="8" fill="#e8a33d"/>
+</svg>
+`
+
+/**
+ * `GET /`: one static page (no build step, no CDN) that polls `/cache/stats` and the server's
+ * rolling series; `GET /favicon.svg` (and `/favicon.ico`, which browsers ask for unprompted) its icon.
+ */
 export function registerDashboardRoute(app: FastifyInstance): void {
   const html = readDashboard()
+  for (const url of ['/favicon.svg', '/favicon.ico']) {
+    app.get(url, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON),
+    )
+  }
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')

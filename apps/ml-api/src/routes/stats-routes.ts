@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { AppContext } from '../app-context.js'
 import type { App } from '../http/typed-app.js'
-import { statsResponse } from '../schemas/stats-schema.js'
+import { historyResponse, statsResponse } from '../schemas/stats-schema.js'
 
 /** `GET /cache/stats` (JSON counters) and `GET /metrics` (Prometheus text). */
 export function registerStatsRoutes(app: App, ctx: AppContext): void {
@@ -41,6 +41,20 @@ export function registerStatsRoutes(app: App, ctx: AppContext): void {
         },
       }
     },
+  )
+  app.get(
+    '/cache/stats/history',
+    {
+      schema: {
+        summary: 'The rolling series of the cache figures (the dashboard chart)',
+        description:
+          'Sampled by the server every HISTORY_INTERVAL_MS (5 s), HISTORY_POINTS (720) kept: a dashboard ' +
+          'opened now shows the last hour at once.',
+        tags: ['operations'],
+        response: { 200: historyResponse },
+      },
+    },
+    async () => ({ intervalMs: ctx.history.intervalMs, points: ctx.history.points() }),
   )
   app.get(
     '/metrics',

@@ -50,3 +50,22 @@ export const statsResponse = Type.Object(
   },
   { description: 'Counters of this process' },
 )
+
+/** The answer of `GET /cache/stats/history`. */
+export const historyResponse = Type.Object(
+  {
+    intervalMs: Type.Integer({ description: 'Time between two samples' }),
+    points: Type.Array(
+      Type.Object({
+        time: Type.Integer({ description: 'ms since the epoch' }),
+        hitRatio: Type.Number({ minimum: 0, maximum: 1 }),
+        hits: Type.Integer(),
+        misses: Type.Integer(),
+        itemsComputed: Type.Integer(),
+        computeSeconds: Type.Number(),
+      }),
+      { description: 'Cumulative counters, oldest first' },
+    ),
+  },
+  { description: 'The rolling series of this process (one hour at 5 s by default)' },
+)
