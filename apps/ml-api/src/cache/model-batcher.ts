@@ -6,8 +6,9 @@ export interface BatchingOptions {
    */
   maxBatchSize: number
   /**
-   * How long the first queued input waits for more before its batch runs, in ms. Inputs that
-   * miss in concurrent requests within this window share one model call. @default 2
+   * How long the first queued input waits for more before its batch runs, in ms, while other
+   * batches of the model run (an idle model starts at once). Inputs that miss in concurrent
+   * requests within this window share one model call. @default 2
    */
   maxQueueDelayMs: number
   /**
@@ -36,14 +37,18 @@ interface Queued<I, R> {
  * A dynamic batcher for one model, in the manner of Triton's: inputs submitted by any request
  * wait in one queue, and a batch runs when `maxBatchSize` inputs are queued or the first has
  * waited `maxQueueDelayMs`, whichever comes first, as long as fewer than `maxConcurrentBatches`
- * are running; when a batch ends, the queue runs at once. Each input resolves with its own
- * result; a failed call rejects every input of its batch.
+ * are running; when a batch ends, the queue runs at once. Unlike Triton, an idle model does not
+ * wait `maxQueueDelayMs`: it starts after the current event-loop turn (which gathers the inputs
+ * submitted together), since batches form anyway while it runs, and a lone request would only
+ * pay the delay. Each input resolves with its own result; a failed call rejects every input of
+ * its batch.
  */
 export class ModelBatcher<I, R> {
   readonly #options: BatchingOptions
   readonly #run: (inputs: I[]) => Promise<R[]>
   readonly #queue: Queued<I, R>[] = []
   #timer: NodeJS.Timeout | undefined
+  #immediate: NodeJS.Immediate | undefined
   #running = 0
   #runningInputs = 0
 
@@ -72,15 +77,22 @@ export class ModelBatcher<I, R> {
       this.#dispatch()
       return
     }
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined
-      this.#dispatch()
-    }, this.#options.maxQueueDelayMs)
+    if (this.#timer !== undefined || this.#immediate !== undefined) return
+    if (this.#running === 0) {
+      // An idle model starts once the current turn of the event loop is over, which gathers
+      // what arrived together: a lone request pays no queue delay, and what arrives while the
+      // batch runs forms the next one.
+      this.#immediate = setImmediate(() => this.#dispatch())
+      return
+    }
+    this.#timer = setTimeout(() => this.#dispatch(), this.#options.maxQueueDelayMs)
   }
 
   #dispatch(): void {
     clearTimeout(this.#timer)
+    clearImmediate(this.#immediate)
     this.#timer = undefined
+    this.#immediate = undefined
     while (this.#running < this.#options.maxConcurrentBatches && this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#options.maxBatchSize)
       this.#running++
