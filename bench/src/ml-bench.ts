@@ -1,5 +1,6 @@
 import { buildApp, type LocalModels, loadModels, type StatsSnapshot } from '@cache/ml-api'
 import { median, printTable } from './measure.js'
+import { mlBatchingBench } from './ml-batching-bench.js'
 
 type Body = Record<string, unknown>
 interface ModelCase {
@@ -166,6 +167,7 @@ export async function mlBench({ requests = 200, replay = 10_000, distinct = 1000
     ],
     replays,
   )
+  targets.push(...(await mlBatchingBench(models)))
   console.log('\n### ML targets\n')
   printTable(['target', 'measured', 'met'], targets)
 }
