@@ -12,10 +12,26 @@ export interface CacheWorker {
   stop(): Promise<void>
 }
 
+/**
+ * `execArgv` without `--conditions @cache/source`: vitest runs its workers with the conditions of
+ * the test config (the workspace's source condition among them), and `fork` passes them on, but
+ * the worker is plain Node loading the built package, as an app does.
+ */
+function withoutSourceCondition(execArgv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < execArgv.length; i++) {
+    if (execArgv[i] === '--conditions' && execArgv[i + 1] === '@cache/source') i++
+    else if (execArgv[i] !== '--conditions=@cache/source' && execArgv[i] !== '-C=@cache/source')
+      out.push(execArgv[i]!)
+  }
+  return out
+}
+
 /** Spawns a Node process holding a cache on `redisUrl` under `namespace`. */
 export async function spawnCacheWorker(env: Record<string, string>): Promise<CacheWorker> {
   const child: ChildProcess = fork(WORKER, [], {
     env: { ...process.env, ...env },
+    execArgv: withoutSourceCondition(process.execArgv),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
