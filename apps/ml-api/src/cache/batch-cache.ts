@@ -1,4 +1,5 @@
 import { type Cache, type Duration, hashKey, parseDuration } from '@cache/core'
+import { isApiError } from '../http/api-error.js'
 import type { AnyModel, Model } from '../models/model.js'
 import { BusyClocks } from '../stats/busy-clock.js'
 import type { UsageRecorder } from '../stats/usage-recorder.js'
@@ -203,7 +204,12 @@ export class BatchCache {
   #batcher<I, O>(model: Model<I, O>): ModelBatcher<I, CachedItem<O>> {
     let batcher = this.#batchers.get(model) as ModelBatcher<I, CachedItem<O>> | undefined
     if (batcher === undefined) {
-      batcher = new ModelBatcher(this.#batching(model), (inputs) => this.#compute(model, inputs))
+      batcher = new ModelBatcher(
+        this.#batching(model),
+        (inputs) => this.#compute(model, inputs),
+        // A 4xx from a model is about its input (an upstream refusing one text), not the model.
+        (error) => isApiError(error) && error.statusCode < 500,
+      )
       this.#batchers.set(model, batcher as ModelBatcher<unknown, CachedItem<unknown>>)
     }
     return batcher

@@ -46,4 +46,22 @@ describe('ModelBatcher', () => {
     fail = false
     expect(await batcher.submit(3)).toBe(3)
   })
+
+  it('retries one by one a batch that failed because of one input, so only that input fails', async () => {
+    const calls: string[][] = []
+    const batcher = new ModelBatcher<string, string>(
+      { maxBatchSize: 8, maxQueueDelayMs: 1, maxConcurrentBatches: 1 },
+      async (inputs) => {
+        calls.push(inputs)
+        if (inputs.includes('bad')) throw Object.assign(new Error('input too long'), { statusCode: 400 })
+        return inputs.map((i) => i.toUpperCase())
+      },
+      (error) => (error as { statusCode?: number }).statusCode === 400,
+    )
+    const answers = await Promise.all(
+      ['a', 'bad', 'b'].map((i) => batcher.submit(i).catch((e: Error) => `failed: ${e.message}`)),
+    )
+    expect(answers).toEqual(['A', 'failed: input too long', 'B'])
+    expect(calls).toEqual([['a', 'bad', 'b'], ['a'], ['bad'], ['b']])
+  })
 })

@@ -41,21 +41,32 @@ interface Queued<I, R> {
  * wait `maxQueueDelayMs`: it starts after the current event-loop turn (which gathers the inputs
  * submitted together), since batches form anyway while it runs, and a lone request would only
  * pay the delay. Each input resolves with its own result; a failed call rejects every input of
- * its batch.
+ * its batch, unless the failure is one input's (see the constructor).
  */
 export class ModelBatcher<I, R> {
   readonly #options: BatchingOptions
   readonly #run: (inputs: I[]) => Promise<R[]>
+  readonly #isolate: (error: unknown) => boolean
   readonly #queue: Queued<I, R>[] = []
   #timer: NodeJS.Timeout | undefined
   #immediate: NodeJS.Immediate | undefined
   #running = 0
   #runningInputs = 0
 
-  /** `run` computes one batch: one result per input, in order. */
-  constructor(options: BatchingOptions, run: (inputs: I[]) => Promise<R[]>) {
+  /**
+   * `run` computes one batch: one result per input, in order. `isolate` tells a failure caused by
+   * one input (an upstream's 400 for a text too long) from one of the model (down, timed out):
+   * the inputs of a batch that failed so are retried one by one, so one request's bad input never
+   * fails the other requests batched with it.
+   */
+  constructor(
+    options: BatchingOptions,
+    run: (inputs: I[]) => Promise<R[]>,
+    isolate: (error: unknown) => boolean = () => false,
+  ) {
     this.#options = options
     this.#run = run
+    this.#isolate = isolate
   }
 
   /** Inputs queued or being computed. */
@@ -114,7 +125,17 @@ export class ModelBatcher<I, R> {
         q.resolve(results[i]!)
       })
     } catch (error) {
-      for (const q of batch) q.reject(error)
+      if (batch.length === 1 || !this.#isolate(error)) {
+        for (const q of batch) q.reject(error)
+        return
+      }
+      for (const q of batch) {
+        try {
+          q.resolve((await this.#run([q.input]))[0]!)
+        } catch (alone) {
+          q.reject(alone)
+        }
+      }
     }
   }
 }

@@ -56,7 +56,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 /**
  * Starts the mock on 127.0.0.1. It requires `Authorization: Bearer <apiKey>`, answers
  * `embeddings` (base64 when asked, float arrays otherwise) and `chat/completions` (JSON or SSE).
- * A chat message containing `EMPTY` gets an empty answer, one containing `BAD` a 400.
+ * A chat message containing `EMPTY` gets an empty answer, one containing `BAD` a 400, and an
+ * embeddings batch holding a text containing `REFUSE` a 400.
  */
 export async function startMockOpenAI(apiKey: string): Promise<MockOpenAI> {
   const calls: MockCall[] = []
@@ -88,6 +89,11 @@ export async function startMockOpenAI(apiKey: string): Promise<MockOpenAI> {
       return send(mock.failWith, { error: { message: 'upstream is sad', type: 'server_error' } })
     if (path === 'embeddings') {
       const inputs = typeof body.input === 'string' ? [body.input] : (body.input as string[])
+      if (inputs.some((text) => text.includes('REFUSE'))) {
+        return send(400, {
+          error: { message: 'input too long', type: 'invalid_request_error', param: 'input', code: null },
+        })
+      }
       const base64 = body.encoding_format === 'base64'
       const data = inputs.map((text, index) => {
         const v = mockVector(text)

@@ -117,6 +117,17 @@ describe('paid upstream: embeddings', () => {
     expect(embeddingCalls()).toHaveLength(2)
   })
 
+  it('fails only the request whose input the upstream refuses, not those batched with it', async () => {
+    const [good, bad] = await Promise.all([
+      post('/v1/embeddings', { input: ['fine text', 'more fine text'] }),
+      post('/v1/embeddings', { input: 'REFUSE this one' }),
+    ])
+    expect(good.res.status).toBe(200)
+    expect(good.json().data).toHaveLength(2)
+    expect(bad.res.status).toBe(400)
+    expect(bad.json().error).toMatchObject({ code: 'upstream_error', param: 'input' })
+  })
+
   it('still serves the local model by name, and refuses other models without calling upstream', async () => {
     const local = await post('/v1/embeddings', { model: 'use-lite', input: 'local please' })
     expect(local.json().data[0].embedding).toHaveLength(512)
