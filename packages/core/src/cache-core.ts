@@ -8,6 +8,7 @@ import { CacheError, errors } from './errors.js'
 import { CacheEmitter, type TierName } from './events.js'
 import { SingleFlight } from './flight/single-flight.js'
 import { invalidationTarget } from './invalidation-target.js'
+import { qualifyTag } from './keys/key-layout.js'
 import { type OptionFlags, optionKeys } from './known-options.js'
 import { assertJitter, type ResolvedCacheOptions } from './options.js'
 import { StatsCounters } from './stats.js'
@@ -200,8 +201,8 @@ export class CacheCore {
 
   /** Store-level tag names: qualified by the root namespace so apps sharing a Redis do not collide. */
   qualifyTags(tags: readonly string[]): string[] {
-    const ns = this.options.namespace
-    return tags.map((t) => `${ns}:${t}`)
+    const root = this.options.namespace
+    return tags.map((t) => qualifyTag(root, t))
   }
 
   /** Writes an encoded entry to L1 and counts and emits the write (the L2 part is the caller's). */

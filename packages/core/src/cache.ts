@@ -8,8 +8,8 @@ import { CacheError, errors } from './errors.js'
 import type { CacheEventName, CacheListener } from './events.js'
 import { type GetOrSetOptions, getOrSetSlow, type Loader } from './get-or-set.js'
 import { hashKey } from './keys/index.js'
+import { assertNamespace, childPath, keyPrefix, namespacePrefixes } from './keys/key-layout.js'
 import { assertKnownOptions, optionKeys } from './known-options.js'
-import { assertNamespace } from './options.js'
 import type { CacheStats } from './stats.js'
 import type { LruNode } from './stores/lru-map.js'
 import type { CacheStore } from './stores/store.js'
@@ -52,7 +52,7 @@ export class Cache {
   constructor(core: CacheCore, path: string) {
     this.#core = core
     this.#path = path
-    this.#prefix = `${path}:`
+    this.#prefix = keyPrefix(path)
     this.#space = core.l1?.space(path)
   }
 
@@ -227,7 +227,7 @@ export class Cache {
   async clear(): Promise<void> {
     const core = this.#core
     core.assertOpen()
-    const prefixes = [this.#prefix, `${this.#path}/`]
+    const prefixes = namespacePrefixes(this.#path)
     core.flights.invalidatePrefixes(prefixes)
     core.counters.deletes += core.l1?.clear(prefixes) ?? 0
     await core.invalidate({ kind: 'clear', prefixes })
@@ -266,7 +266,7 @@ export class Cache {
    */
   async inspect(): Promise<CacheInspection> {
     this.#core.assertOpen()
-    return inspectCache(this.#core, this.#path, [this.#prefix, `${this.#path}/`], this.stats())
+    return inspectCache(this.#core, this.#path, namespacePrefixes(this.#path), this.stats())
   }
 
   /** Removes the keys of this namespace matching a glob (`'user:*'`), in both tiers. */
@@ -278,7 +278,7 @@ export class Cache {
   /** A child cache whose keys live under this one's namespace; it shares tiers, counters and listeners. */
   namespace(name: string): Cache {
     assertNamespace(name)
-    return new Cache(this.#core, `${this.#path}/${name}`)
+    return new Cache(this.#core, childPath(this.#path, name))
   }
 
   /** Memoizes `fn`: its result is cached under a key derived from its name and arguments. */

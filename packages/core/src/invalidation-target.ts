@@ -1,6 +1,7 @@
 import type { Invalidation, OutboxTarget } from './bus/invalidation-outbox.js'
 import type { CacheCore } from './cache-core.js'
 import { CacheError, errors } from './errors.js'
+import { namespacePrefixes } from './keys/key-layout.js'
 
 const PROBE = { probe: true } as const
 const SLOW = { slow: true } as const
@@ -51,7 +52,7 @@ export function invalidationTarget(core: CacheCore): OutboxTarget {
         undefined,
         'remote',
       )
-      return { kind: 'clear', prefixes: [`${ns}:`, `${ns}/`] }
+      return { kind: 'clear', prefixes: namespacePrefixes(ns) }
     },
   }
 }

@@ -5,6 +5,7 @@
  */
 
 export type { BusMessage } from './bus/invalidation-bus.js'
+export { namespacePrefixes, qualifyTags, rootNamespace, splitKey } from './keys/key-layout.js'
 export type {
   EndpointFactory,
   EntryEndpoint,
@@ -28,7 +29,6 @@ export {
   type ImportResult,
   importEntries,
 } from './ops/import-entries.js'
-export { namespacePrefixes, qualifyTags, rootNamespace, splitKey } from './ops/namespace-keys.js'
 export type { OpsTarget } from './ops/ops-source.js'
 export { type PrewarmOptions, type PrewarmProgress, type PrewarmResult, prewarm } from './ops/prewarm.js'
 export { publishInvalidation, TOOL_ORIGIN } from './ops/publish-invalidation.js'

@@ -1,5 +1,6 @@
 import { type ByteSize, type Duration, parseBytes, parseDuration, parseOptionalDuration } from './duration.js'
 import { CacheError, errors } from './errors.js'
+import { assertNamespace } from './keys/key-layout.js'
 import { assertKnownOptions, optionKeys } from './known-options.js'
 import { type CacheLogger, resolveLogger } from './logger.js'
 import {
@@ -161,19 +162,6 @@ export interface ResolvedCacheOptions {
   outboxSize: number
   bus: boolean
   lease: { ttl: number; wait: number } | undefined
-}
-
-const NAME = /^[A-Za-z0-9_.-]+$/
-
-/** Throws unless `name` is a valid namespace segment (no `:` or `/`, which delimit namespaces). */
-export function assertNamespace(name: unknown): asserts name is string {
-  // Names starting with '__' are reserved for store internals (`__tag:`, `__kt:`, `__lease:`, `__bus:`).
-  if (typeof name !== 'string' || !NAME.test(name) || name.startsWith('__')) {
-    throw new CacheError(
-      errors.ERR_CACHE_INVALID_OPTION,
-      `Invalid namespace ${JSON.stringify(name)}: use letters, digits, '_', '-' or '.', not starting with '__'`,
-    )
-  }
 }
 
 /** Validates `jitter` (a fraction in [0, 1)). */

@@ -1,9 +1,10 @@
 import { types } from 'node:util'
+import { type ByteWriter, varintWidth } from '../bytes/byte-writer.js'
 import { BIG_ENDIAN, swapBytes } from './byte-order.js'
-import { acquireWriter, type ByteWriter, releaseWriter, varintWidth } from './byte-writer.js'
 import { atSegment, describeRefused, EncodeFailure, mapValueSegment, propSegment } from './encode-failure.js'
 import { JSON_SAFE, MAX_DEPTH, presentIndices, REFUSED, scanJson } from './json-scan.js'
 import { BINARY_KIND_BY_PROTO, BinaryKind, Tag, TYPED_ARRAYS } from './value-tags.js'
+import { acquireWriter, releaseWriter } from './writer-pool.js'
 
 /**
  * Encodes one value (no envelope, no version byte: a caller that stores the result should

@@ -1,12 +1,13 @@
+import { type ByteWriter, varintWidth } from '../bytes/byte-writer.js'
 import { CacheError, errors } from '../errors.js'
 import { ByteReader } from './byte-reader.js'
-import { acquireWriter, type ByteWriter, releaseWriter, varintWidth } from './byte-writer.js'
 import { decodeError, guardDecode, unencodableError } from './codec-errors.js'
 import { compress, decompress } from './compression.js'
 import { readValue } from './decode-value.js'
 import { writeValue } from './encode-value.js'
 import type { CacheEntry } from './entry.js'
 import { Tag } from './value-tags.js'
+import { acquireWriter, releaseWriter } from './writer-pool.js'
 
 /**
  * Version of the entry wire format, stored in every entry. Decoding refuses any other version

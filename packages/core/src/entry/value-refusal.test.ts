@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { ByteWriter } from '../bytes/byte-writer.js'
 import { CacheError, errors } from '../errors.js'
-import { ByteWriter } from './byte-writer.js'
 import { thrown } from './codec-test-helpers.js'
 import { writeValue } from './encode-value.js'
 import { decodeValue, encodeEntry, encodeValue, MAX_DEPTH } from './index.js'

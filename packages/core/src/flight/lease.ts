@@ -1,6 +1,6 @@
 import type { CacheCore } from '../cache-core.js'
 import type { CacheEntry } from '../entry/entry.js'
-import { prefixesCovering } from '../ops/namespace-keys.js'
+import { prefixesCovering } from '../keys/key-layout.js'
 import { canFence, type LoadFence } from '../stores/store.js'
 import { type Budget, OUT_OF_BUDGET } from '../tiers/budget.js'
 

@@ -1,6 +1,6 @@
 import type { Cache } from '../cache.js'
 import { CacheError, errors } from '../errors.js'
-import { assertNamespace } from '../options.js'
+import { assertNamespace } from '../keys/key-layout.js'
 import { parseCacheControl } from './cache-control.js'
 import { ttlSeconds } from './cache-status.js'
 import { cachedRead, lookupOnly, refreshRead } from './cached-read.js'

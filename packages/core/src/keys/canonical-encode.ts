@@ -1,5 +1,5 @@
+import { ByteWriter } from '../bytes/byte-writer.js'
 import { CacheError, errors } from '../errors.js'
-import { ByteWriter } from './byte-writer.js'
 
 /**
  * Deepest nesting of arrays, objects, Maps and Sets that the canonical encoding accepts; the root
@@ -52,7 +52,7 @@ class Frame {
 
 class Encoder {
   busy = false
-  readonly #root = new ByteWriter()
+  readonly #root = new ByteWriter(1024)
   #w = this.#root
   readonly #frames: Frame[] = []
   #depth = 0

@@ -1,7 +1,7 @@
 import { appendFile, stat } from 'node:fs/promises'
+import { inPrefixes, namespacePrefixes } from '../keys/key-layout.js'
 import type { EndpointFactory, EntryEndpoint } from './entry-endpoint.js'
 import { classifyEntry, type ExportedEntry } from './exported-entry.js'
-import { inPrefixes, namespacePrefixes } from './namespace-keys.js'
 import { formatEntryLine, snapshotHeader } from './snapshot-format.js'
 import { readSnapshot } from './snapshot-reader.js'
 

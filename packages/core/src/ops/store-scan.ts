@@ -1,6 +1,6 @@
 import { CacheError, errors } from '../errors.js'
+import { inPrefixes, isInternalKey } from '../keys/key-layout.js'
 import type { CacheStore } from '../stores/store.js'
-import { inPrefixes, isInternalKey } from './namespace-keys.js'
 import { escapeGlob, isRedisStore, scanRedisKeys } from './redis-scan.js'
 
 /**

@@ -1,6 +1,6 @@
+import { qualifyTags } from '../keys/key-layout.js'
 import type { StoreWrite } from '../stores/store.js'
 import type { ExportedEntry } from './exported-entry.js'
-import { qualifyTags } from './namespace-keys.js'
 
 /**
  * The store write that puts an exported entry back exactly as it was: same envelope bytes, a

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { isWellFormed } from '../../bytes/byte-writer.js'
 
 /** Longest key (in UTF-8 bytes) stored as is; longer keys keep a readable head plus a digest. */
 export const MAX_RAW_KEY_BYTES = 200
@@ -21,12 +22,6 @@ export function boundedKey(prefix: string, key: string): string {
   while (Buffer.byteLength(head) > 100) head = head.slice(0, -1)
   const digest = createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex')
   return `${prefix}${head}#${digest}`
-}
-
-function isWellFormed(s: string): boolean {
-  const f = (s as { isWellFormed?: () => boolean }).isWellFormed
-  if (f !== undefined) return f.call(s)
-  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)
 }
 
 /** Escapes glob characters so a prefix can be used in `SCAN MATCH`. */

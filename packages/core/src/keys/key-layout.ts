@@ -1,12 +1,38 @@
+import { CacheError, errors } from '../errors.js'
+
 /**
- * Helpers over the full store keys a `Cache` writes: `<root>[/<child>...]:<key>`. Namespace
- * segments never contain `:` or `/` (see `assertNamespace`), so the first `:` ends the path.
+ * The layout of the keys and tags a `Cache` writes to its stores, in one place: a full key is
+ * `<root>[/<child>...]:<key>` and a store-level tag is `<root>:<tag>`. Namespace segments never
+ * contain `:` or `/` (see {@link assertNamespace}), so the first `:` of a key ends its path.
  */
+
+const NAME = /^[A-Za-z0-9_.-]+$/
+
+/** Throws unless `name` is a valid namespace segment (no `:` or `/`, which delimit namespaces). */
+export function assertNamespace(name: unknown): asserts name is string {
+  // Names starting with '__' are reserved for store internals (`__tag:`, `__kt:`, `__lease:`, `__bus:`).
+  if (typeof name !== 'string' || !NAME.test(name) || name.startsWith('__')) {
+    throw new CacheError(
+      errors.ERR_CACHE_INVALID_OPTION,
+      `Invalid namespace ${JSON.stringify(name)}: use letters, digits, '_', '-' or '.', not starting with '__'`,
+    )
+  }
+}
+
+/** The path of the child namespace `name` of `path` (`'app/users'`). `name` is already checked. */
+export function childPath(path: string, name: string): string {
+  return `${path}/${name}`
+}
+
+/** The prefix of every full key of the namespace `path` itself (`'app/users:'`). */
+export function keyPrefix(path: string): string {
+  return `${path}:`
+}
 
 /** The store-key prefixes of a namespace and its children (`'app:'`, `'app/'`), or `['']` for every key. */
 export function namespacePrefixes(namespace: string | undefined): string[] {
   if (namespace === undefined || namespace === '') return ['']
-  return [`${namespace}:`, `${namespace}/`]
+  return [keyPrefix(namespace), `${namespace}/`]
 }
 
 /**
@@ -17,7 +43,7 @@ export function namespacePrefixes(namespace: string | undefined): string[] {
 export function prefixesCovering(key: string): string[] {
   const split = splitKey(key)
   if (split === undefined) return []
-  const out = [`${split.path}:`]
+  const out = [keyPrefix(split.path)]
   for (let i = split.path.indexOf('/'); i >= 0; i = split.path.indexOf('/', i + 1))
     out.push(split.path.slice(0, i + 1))
   return out
@@ -44,13 +70,20 @@ export function rootNamespace(key: string): string | undefined {
 }
 
 /**
- * Store-level tag names of an entry: a `Cache` qualifies tags with its root namespace
- * (`cache-core.ts` `qualifyTags`) so that apps sharing a store do not collide. A key no `Cache`
- * wrote keeps its tags as they are.
+ * The store-level name of `tag`: a `Cache` qualifies its tags with its root namespace
+ * (`'app:user:42'`), so that apps sharing a store do not collide.
+ */
+export function qualifyTag(root: string, tag: string): string {
+  return `${root}:${tag}`
+}
+
+/**
+ * The store-level tags of an entry under the full key `key`, qualified as the `Cache` that wrote
+ * it did (see {@link qualifyTag}). A key no `Cache` wrote keeps its tags as they are.
  */
 export function qualifyTags(key: string, tags: readonly string[]): string[] {
   const root = rootNamespace(key)
-  return root === undefined ? [...tags] : tags.map((t) => `${root}:${t}`)
+  return root === undefined ? [...tags] : tags.map((t) => qualifyTag(root, t))
 }
 
 /** True for the keys stores keep for themselves (`__tag:`, `__kt:`, `__lease:`, `__stats:`). */

@@ -1,15 +1,27 @@
 /** Bytes a writer starts with; enough for most entries, so the scratch buffer rarely grows. */
 const INITIAL_SIZE = 16 * 1024
 
-/** A grown scratch buffer above this size is dropped after use instead of being kept for the next call. */
-const KEEP_LIMIT = 1024 * 1024
-
 /** Strings up to this many code units are UTF-8 encoded in JS: a native call costs more than the loop. */
 const SHORT_STRING = 42
 
+/** Below this many code units a JS loop writes ASCII faster than a call into `Buffer#write`. */
+const SHORT_ASCII = 32
+
+/** Writes `tag` then `value` as a big-endian uint32; plain stores skip `writeUInt32BE`'s range checks. */
+function writeU32(buf: Buffer, at: number, tag: number, value: number): void {
+  buf[at] = tag
+  buf[at + 1] = value >>> 24
+  buf[at + 2] = (value >>> 16) & 0xff
+  buf[at + 3] = (value >>> 8) & 0xff
+  buf[at + 4] = value & 0xff
+}
+
 /**
- * An append-only byte buffer with the primitive writes of the codec. Writers are reused through
- * {@link acquireWriter} so an encode does not allocate until it copies out the exact-size result.
+ * The one append-only byte buffer of the package, with the primitive writes of its two binary
+ * formats: the entry codec (varint lengths, little-endian doubles; see `entry/`) and the canonical
+ * key encoding (tag plus big-endian uint32 lengths and doubles; see `keys/`). Either format's
+ * bytes must never change, so each keeps its own methods. Callers reuse writers (`reset()`, or
+ * the codec's writer pool), so the hot paths allocate nothing once a buffer has grown to fit.
  */
 export class ByteWriter {
   /** The backing buffer; grows by doubling. */
@@ -17,8 +29,19 @@ export class ByteWriter {
   /** Next write offset. */
   pos = 0
 
+  /** @param size initial capacity in bytes. @default 16384 */
   constructor(size = INITIAL_SIZE) {
     this.buf = Buffer.allocUnsafeSlow(size)
+  }
+
+  /** Forgets the written bytes, keeping the storage. */
+  reset(): void {
+    this.pos = 0
+  }
+
+  /** The written bytes, as a view that the next write or `reset()` invalidates. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos)
   }
 
   /** Makes room for `n` more bytes. */
@@ -31,6 +54,8 @@ export class ByteWriter {
     this.buf.copy(next, 0, 0, this.pos)
     this.buf = next
   }
+
+  // The entry codec's writes (and `u8`, `bytes`, shared by both formats).
 
   /** Writes one byte. */
   u8(byte: number): void {
@@ -165,6 +190,64 @@ export class ByteWriter {
     this.buf.copy(out, 0, 0, this.pos)
     return out
   }
+
+  // The canonical key encoding's writes.
+
+  /** Writes a tag followed by a big-endian uint32 (a length or a count). */
+  tagU32(tag: number, value: number): void {
+    this.ensure(5)
+    writeU32(this.buf, this.pos, tag, value)
+    this.pos += 5
+  }
+
+  /** Writes a tag followed by a big-endian IEEE-754 double. */
+  tagF64(tag: number, value: number): void {
+    this.ensure(9)
+    this.buf[this.pos] = tag
+    this.buf.writeDoubleBE(value, this.pos + 1)
+    this.pos += 9
+  }
+
+  /** Writes a tag, the uint32 byte length of `bytes`, then `bytes[start, end)`. */
+  tagBytes(tag: number, bytes: Uint8Array, start = 0, end = bytes.length): void {
+    this.tagU32(tag, end - start)
+    this.ensure(end - start)
+    this.buf.set(bytes.subarray(start, end), this.pos)
+    this.pos += end - start
+  }
+
+  /**
+   * Writes a string as `tag, uint32 byte length, bytes`: UTF-8 under `utf8Tag` when the string is
+   * well-formed, else UTF-16LE code units under `utf16Tag`. UTF-8 would turn a lone surrogate into
+   * U+FFFD, so ill-formed strings keep their code units and a tag of their own.
+   */
+  string(s: string, utf8Tag: number, utf16Tag: number): void {
+    const n = s.length
+    // 3 bytes per code unit bounds both UTF-8 (a pair of units makes 4 bytes) and UTF-16 (2).
+    this.ensure(5 + n * 3)
+    const buf = this.buf
+    const start = this.pos + 5
+    let len = -1
+    if (n < SHORT_ASCII) {
+      let i = 0
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i)
+        if (c > 0x7f) break
+        buf[start + i] = c
+      }
+      if (i === n) len = n
+    }
+    let tag = utf8Tag
+    if (len < 0) {
+      if (isWellFormed(s)) len = buf.write(s, start, 'utf8')
+      else {
+        tag = utf16Tag
+        len = buf.write(s, start, 'utf16le')
+      }
+    }
+    writeU32(buf, this.pos, tag, len)
+    this.pos = start + len
+  }
 }
 
 /** Bytes of the minimal varint of `n`. */
@@ -184,23 +267,4 @@ export function isWellFormed(str: string): boolean {
   return isWellFormedImpl
     ? isWellFormedImpl.call(str)
     : !/\p{Surrogate}/u.test(str.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))
-}
-
-// Allocated on first use, so importing the codec costs no memory.
-let spare: ByteWriter | undefined
-
-/**
- * Takes the shared scratch writer, or a fresh one when it is in use: an encode can re-enter
- * (a getter in the value may itself encode), and two encodes must never share a buffer.
- */
-export function acquireWriter(): ByteWriter {
-  const w = spare ?? new ByteWriter()
-  spare = undefined
-  w.pos = 0
-  return w
-}
-
-/** Returns a writer for reuse; one that grew past 1 MB is dropped so a single huge value does not stay resident. */
-export function releaseWriter(w: ByteWriter): void {
-  if (w.buf.length <= KEEP_LIMIT) spare = w
 }
