@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
+
 // One benchmark server in its own process, so the load generator does not share its event loop.
 // Reports its port, then answers `cpu` messages with its CPU time so far (µs).
 const variant = process.argv[2] ?? ''
@@ -23,7 +26,23 @@ async function listen(): Promise<number> {
   return (app.getHttpServer().address() as { port: number }).port
 }
 
-process.on('message', (msg: { op: string }) => {
+// CPU profiling of a window of the load only (not start-up): `profile-start`, then `profile-stop`
+// with a file to write the profile to (see profile-miss.ts).
+const profiler = new Session()
+process.on('message', async (msg: { op: string; file?: string }) => {
+  if (msg.op === 'profile-start') {
+    profiler.connect()
+    await profiler.post('Profiler.enable')
+    await profiler.post('Profiler.setSamplingInterval', { interval: 200 })
+    await profiler.post('Profiler.start')
+    send({ op: 'profile-started' })
+  }
+  if (msg.op === 'profile-stop') {
+    const { profile } = await profiler.post('Profiler.stop')
+    await writeFile(msg.file!, JSON.stringify(profile))
+    profiler.disconnect()
+    send({ op: 'profile-written' })
+  }
   if (msg.op === 'cpu') {
     const u = process.cpuUsage()
     send({ op: 'cpu', micros: u.user + u.system })
