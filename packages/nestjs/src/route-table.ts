@@ -1,5 +1,9 @@
 import type { HttpCache, ResolvedRoute, RouteCacheOptions } from '@cache/core/http'
 import type { ExecutionContext } from '@nestjs/common'
+// Nest's own names for its metadata, from the files that define them (Nest 10 to 12 ship both;
+// Nest 12's exports map lets `./*.js` through): no copy of a private key to drift.
+import { RESPONSE_PASSTHROUGH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js'
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js'
 import type { Reflector } from '@nestjs/core'
 import type { CacheResponseFactory, TagsSource } from './decorators.js'
 import {
@@ -19,11 +23,9 @@ export interface CachedRoute {
 
 type Options = RouteCacheOptions<NestRequest> | CacheResponseFactory<NestRequest>
 
-// Nest's own metadata keys (`@nestjs/common/constants`, which an ES module cannot import without
-// a file extension) and the `RouteParamtypes` of `@Res()` (1) and `@Next()` (2).
-const ROUTE_ARGS_METADATA = '__routeArguments__'
-const RESPONSE_PASSTHROUGH_METADATA = '__responsePassthrough__'
-const WRITES_ITSELF = /^[12]:/
+// Route arguments are keyed `${paramtype}:${index}`: a handler with `@Res()` or `@Next()` writes
+// its response itself (unless `passthrough`).
+const WRITES_ITSELF = new RegExp(`^(${RouteParamtypes.RESPONSE}|${RouteParamtypes.NEXT}):`)
 
 /** Each handler's options, from the decorators, resolved over the defaults once (per object for factories). */
 export class RouteTable {
