@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createCache } from '../create-cache.js'
 import { createHttpCache } from './http-cache.js'
 import type { RouteCacheOptions } from './route-options.js'
@@ -113,6 +113,12 @@ describe('coalescing', () => {
 
 describe('grace', () => {
   it('serves an expired entry as STALE to concurrent requests while one request refreshes it', async () => {
+    // The cache's clock moves only when the test says: a busy machine cannot expire the
+    // refreshed entry before the last request reads it.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    onTestFinished(() => {
+      vi.useRealTimers()
+    })
     const { http, route } = setup({ ttl: 30, grace: '10s' })
     const g = gate()
     const h = new FakeHandler(async (n) => {
@@ -120,7 +126,7 @@ describe('grace', () => {
       return captured(200, `body ${n}`)
     })
     await send(http, route, h)
-    await sleep(40)
+    vi.setSystemTime(Date.now() + 40)
     const refresher = send(http, route, h)
     await sleep(5)
     const stale = await send(http, route, h)
