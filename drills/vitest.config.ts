@@ -1,11 +1,5 @@
-import { sourceResolution, testProjects } from '@cache/test-utils/vitest-projects'
-import { defineConfig } from 'vitest/config'
+import { workspaceTestConfig } from '@cache/test-utils/vitest-config'
 
 // Only the drill's own logic (ledger, checks, statistics) runs here; the drills themselves are
 // `npm run drills`, outside `npm test`.
-export default defineConfig({
-  ...sourceResolution,
-  test: {
-    projects: testProjects(),
-  },
-})
+export default workspaceTestConfig()

@@ -1,14 +1,5 @@
-import { sourceResolution, testProjects } from '@cache/test-utils/vitest-projects'
-import { defineConfig } from 'vitest/config'
+import { workspaceTestConfig } from '@cache/test-utils/vitest-config'
 
-export default defineConfig({
-  ...sourceResolution,
-  test: {
-    projects: testProjects({ globalSetup: '@cache/test-utils/redis-global-setup' }),
-    // Generous: the suite must pass on a 2-core machine whose cores are busy, where a test that
-    // takes 2 s alone took 30 s. Tests that check a real deadline bound it themselves. Model
-    // loading (USE weights, flights data) is CPU-bound: files in parallel mostly wait for each other.
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
-  },
-})
+// Model loading (USE weights, flights data) is CPU-bound: files in parallel mostly wait for each other,
+// which the generous limits allow for.
+export default workspaceTestConfig({ globalSetup: '@cache/test-utils/redis-global-setup' })

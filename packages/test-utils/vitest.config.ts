@@ -1,13 +1,3 @@
-import { defineConfig } from 'vitest/config'
-import { sourceResolution, testProjects } from './src/vitest-projects.js'
+import { workspaceTestConfig } from './src/vitest-config.js'
 
-export default defineConfig({
-  ...sourceResolution,
-  test: {
-    projects: testProjects({ globalSetup: './src/redis/global-setup.ts' }),
-    // Generous: the suite must pass on a 2-core machine whose cores are busy, where a test that
-    // takes 2 s alone took 30 s. Tests that check a real deadline bound it themselves.
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
-  },
-})
+export default workspaceTestConfig({ globalSetup: './src/redis/global-setup.ts' })
