@@ -135,9 +135,11 @@ export const PEER_RANGES = {
   // Declared, not run here: sqlite3 fetches its prebuilt binary from outside the npm registry,
   // else builds from source for minutes. The CLI's own tests run its SQLite paths in the workspace.
   '@cache/cli': { '@keyv/sqlite': '^4.0.8' },
-  '@cache/express': { express: '>=4.21 <6' },
-  '@cache/fastify': { fastify: '5.x' },
+  // @cache/core: every adapter cell installs the core tarball of the same run (0.1 today).
+  '@cache/express': { '@cache/core': '^0.1.0', express: '>=4.21 <6' },
+  '@cache/fastify': { '@cache/core': '^0.1.0', fastify: '5.x' },
   '@cache/nestjs': {
+    '@cache/core': '^0.1.0',
     '@nestjs/common': '>=10 <13',
     '@nestjs/core': '>=10 <13',
     'reflect-metadata': '^0.1.13 || ^0.2.0',
