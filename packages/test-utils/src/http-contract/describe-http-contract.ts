@@ -82,13 +82,14 @@ function fill(ctx: ContractContext, app: ContractApp): void {
 
 function registerCases(ctx: ContractContext): void {
   beforeEach(async () => {
+    const before = ctx.urls.length > 1 ? await busCounts(ctx.urls) : []
     for (const url of ctx.urls) {
       const res = await call(`${url}/__reset`, { method: 'POST' })
       if (res.status >= 300) throw new Error(`POST ${url}/__reset answered ${res.status}`)
     }
     // Each reset's clear reaches the other processes over the bus. Arriving during the next
     // case, it would rightly cancel the storing of a load begun before it: wait it out.
-    if (ctx.urls.length > 1) await busDelivered(ctx.urls)
+    if (ctx.urls.length > 1) await busDelivered(ctx.urls, before)
   })
   cacheStatusCases(ctx)
   cacheStatusHeaderCases(ctx)
@@ -96,14 +97,25 @@ function registerCases(ctx: ContractContext): void {
   concurrencyCases(ctx)
 }
 
-/** Waits until every process has received every message the others published (`GET /__bus`). */
-async function busDelivered(urls: readonly string[]): Promise<void> {
-  type Counts = { published: number; received: number }
+type BusCounts = { published: number; received: number }
+
+/** Each process's bus counters (`GET /__bus`). */
+function busCounts(urls: readonly string[]): Promise<BusCounts[]> {
+  return Promise.all(urls.map(async (url) => (await call(`${url}/__bus`)).json<BusCounts>()))
+}
+
+/**
+ * Waits until every process has received what the others published since `before`. Counted from
+ * `before`, not from start: a message published before another process had subscribed (at
+ * start-up) never reaches it, and would hold an absolute count short for good.
+ */
+async function busDelivered(urls: readonly string[], before: BusCounts[]): Promise<void> {
   await until(
     async () => {
-      const counts = await Promise.all(urls.map(async (url) => (await call(`${url}/__bus`)).json<Counts>()))
-      const published = counts.reduce((sum, c) => sum + c.published, 0)
-      return counts.every((c) => c.received >= published - c.published)
+      const now = await busCounts(urls)
+      const published = now.map((c, i) => c.published - before[i]!.published)
+      const total = published.reduce((sum, n) => sum + n, 0)
+      return now.every((c, i) => c.received - before[i]!.received >= total - published[i]!)
     },
     { interval: 20, message: 'an invalidation published by one process never reached another' },
   )
