@@ -1,5 +1,5 @@
+import { invalidOption } from '@cache/test-utils'
 import { describe, expect, it } from 'vitest'
-import { invalidOption } from '../test/invalid-option.js'
 import { createCache } from './create-cache.js'
 import { MemoryStore } from './stores/memory-store.js'
 

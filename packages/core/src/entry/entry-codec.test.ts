@@ -1,7 +1,8 @@
 import { brotliCompressSync, constants } from 'node:zlib'
+import { assertExact } from '@cache/test-utils'
 import { describe, expect, it } from 'vitest'
 import { errors } from '../errors.js'
-import { assertExact, thrown } from './codec-test-helpers.js'
+import { thrown } from './codec-test-helpers.js'
 import {
   type CacheEntry,
   CODEC_VERSION,

@@ -1,6 +1,7 @@
+import { assertExact } from '@cache/test-utils'
 import { describe, expect, it } from 'vitest'
 import { errors } from '../errors.js'
-import { assertExact, roundTrip, thrown } from './codec-test-helpers.js'
+import { roundTrip, thrown } from './codec-test-helpers.js'
 import { decodeValue, encodeValue } from './index.js'
 import { Tag } from './value-tags.js'
 

@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream'
+import { invalidOption } from '@cache/test-utils'
 import { describe, expect, it } from 'vitest'
-import { invalidOption } from '../../test/invalid-option.js'
 import { createCache } from '../create-cache.js'
 import { RedisStore } from '../stores/redis/redis-store.js'
 import { exportEntries } from './export-entries.js'

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { assertExact } from '@cache/test-utils'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createCache } from '../create-cache.js'
-import { assertExact } from '../entry/codec-test-helpers.js'
 import { encodeEntry } from '../entry/index.js'
 import { isCacheError } from '../errors.js'
 import { exportEntries } from './export-entries.js'

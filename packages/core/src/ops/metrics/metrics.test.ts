@@ -1,6 +1,6 @@
+import { invalidOption } from '@cache/test-utils'
 import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
-import { invalidOption } from '../../../test/invalid-option.js'
 import { createCache } from '../../create-cache.js'
 import { MemoryStore } from '../../stores/memory-store.js'
 import { type SpanLike, traceWithOpenTelemetry } from './otel-bridge.js'

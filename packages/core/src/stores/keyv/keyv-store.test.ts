@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describeStoreConformance } from '@cache/test-utils'
+import { describeStoreConformance, invalidOption } from '@cache/test-utils'
 import KeyvSqlite from '@keyv/sqlite'
 import { Keyv } from 'keyv'
 import { afterAll, describe, expect, it } from 'vitest'
-import { invalidOption } from '../../../test/invalid-option.js'
 import { createCache } from '../../create-cache.js'
 import { KeyvStore } from './keyv-store.js'
 

@@ -1,5 +1,5 @@
+import { invalidOption } from '@cache/test-utils'
 import { describe, expect, it } from 'vitest'
-import { invalidOption } from '../../../test/invalid-option.js'
 import { RedisStore } from './redis-store.js'
 
 // Options are checked before any connection is made: no Redis needed.

@@ -1,5 +1,5 @@
+import { errors, isCacheError } from '@cache/core'
 import { expect } from 'vitest'
-import { errors, isCacheError } from '../src/errors.js'
 
 /**
  * Test helper: runs `fn` (sync or async), expects an `ERR_CACHE_INVALID_OPTION`, and returns its
