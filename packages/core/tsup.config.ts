@@ -6,6 +6,7 @@ export default {
     redis: 'src/redis.ts',
     keyv: 'src/keyv.ts',
     http: 'src/http.ts',
+    layout: 'src/layout.ts',
     ops: 'src/ops.ts',
     metrics: 'src/metrics.ts',
   }),

@@ -27,7 +27,11 @@ export interface GetOrSetOptions extends WriteOptions {
   timeout?: Duration
 }
 
-/** Every key of {@link GetOrSetOptions}, checked both ways by the compiler (see {@link OptionFlags}). */
+/**
+ * Every key of {@link GetOrSetOptions}, checked both ways by the compiler (see {@link OptionFlags}).
+ * Spread it into the flags of options that extend `GetOrSetOptions` (`prewarm`'s, in `@cache/ops`)
+ * so their `assertKnownOptions` check follows the cache's options as they grow.
+ */
 export const GET_OR_SET_FLAGS = {
   ...WRITE_FLAGS,
   staleWhileRevalidate: true,

@@ -58,6 +58,7 @@ const packages: PublicPackage[] = [
       '@cache/core/redis': { RedisStore: 'function' },
       '@cache/core/keyv': { KeyvStore: 'function' },
       '@cache/core/http': { createHttpCache: 'function', resolveRouteOptions: 'function' },
+      '@cache/core/layout': { splitKey: 'function', peekEntryHeader: 'function' },
       '@cache/core/ops': {
         exportEntries: 'function',
         importEntries: 'function',
