@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import http from 'node:http'
 import { fileURLToPath } from 'node:url'
+import { startPrivateRedis } from '@cache/test-utils/redis'
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon'
 import { median, printTable } from './measure.js'
@@ -14,9 +15,10 @@ interface Server {
   cpu(): Promise<number>
 }
 
-async function start(variant: string): Promise<Server> {
+async function start(variant: string, redisUrl?: string): Promise<Server> {
   const child = fork(SERVER, [variant], {
     execArgv: ['--import', 'tsx'],
+    env: redisUrl === undefined ? process.env : { ...process.env, BENCH_REDIS_URL: redisUrl },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
   const port = await new Promise<number>((resolve, reject) => {
@@ -106,33 +108,68 @@ async function check(server: Server): Promise<string> {
   return res.headers.get('x-cache') ?? '-'
 }
 
-const GROUPS: Record<
-  string,
-  { bare: string; ours: string; peers: string[]; target: number; originMode?: string }
-> = {
+interface Group {
+  bare: string
+  ours: string
+  peers: string[]
+  target: number
+  /** The same hit in `freshness: 'origin'`: it must stay within 10% of the route mode's. */
+  originMode?: string
+  /** The bytes of one of our hits replayed by the framework alone: what a hit is held to. */
+  limit: string
+  /** Ours with memory L1 + Redis L2 (the recommended setup). */
+  l2: string
+  /** Ours on Redis alone (L1 off). */
+  redisOnly: string
+}
+
+const GROUPS: Record<string, Group> = {
   Express: {
     bare: 'express-bare',
     ours: 'express-ours',
     peers: ['express-apicache'],
     target: 1.1,
-    // The same hit in `freshness: 'origin'`: it must stay within 10% of the route mode's.
     originMode: 'express-ours-origin',
+    limit: 'express-limit',
+    l2: 'express-ours-l2',
+    redisOnly: 'express-ours-redis',
   },
   Fastify: {
     bare: 'fastify-bare',
     ours: 'fastify-ours',
     peers: ['fastify-async-cache-dedupe', 'fastify-bentocache'],
     target: 0.85,
+    limit: 'fastify-limit',
+    l2: 'fastify-ours-l2',
+    redisOnly: 'fastify-ours-redis',
   },
   'Nest (Express platform)': {
     bare: 'nest-bare',
     ours: 'nest-ours',
     peers: ['nest-cache-manager'],
     target: 0.95,
+    limit: 'nest-limit',
+    l2: 'nest-ours-l2',
+    redisOnly: 'nest-ours-redis',
   },
 }
 
-/** HTTP part: cached-hit throughput of each adapter vs the bare framework and the peer. */
+/** A private redis-server for the L2 variants, or why there is none (those rows are then skipped). */
+async function redisForBench(): Promise<{ url?: string; reason?: string; stop(): Promise<void> }> {
+  try {
+    const server = await startPrivateRedis()
+    return { url: server.url, stop: () => server.stop() }
+  } catch (error) {
+    return { reason: (error as Error).message.split('\n')[0], stop: async () => {} }
+  }
+}
+
+/** Median over rounds of `a / b`, each taken within one round. */
+function sameRound(rounds: Map<string, Run>[], a: string, b: string, of: (run: Run) => number): number {
+  return median(rounds.map((round) => of(round.get(a)!) / of(round.get(b)!)))
+}
+
+/** HTTP part: cached-hit throughput of each adapter vs the bare framework, the peers and the limit. */
 export async function httpBench({
   rounds = 5,
   seconds = 3,
@@ -143,98 +180,138 @@ export async function httpBench({
   only?: string
 } = {}) {
   const targets: (string | number)[][] = []
-  for (const [name, group] of Object.entries(GROUPS)) {
-    if (only && !name.toLowerCase().startsWith(only)) continue
-    const variants = [group.bare, group.ours, ...(group.originMode ? [group.originMode] : []), ...group.peers]
-    let servers: Server[]
-    try {
-      servers = await Promise.all(variants.map(start))
-    } catch (error) {
-      console.log(`\n### HTTP: ${name}\n\nskipped: ${(error as Error).message.split('\n')[0]}`)
-      continue
+  const redis = await redisForBench()
+  if (redis.url === undefined)
+    console.log(`\nThe memory + Redis and Redis-only rows are skipped: ${redis.reason}`)
+  try {
+    for (const [name, group] of Object.entries(GROUPS)) {
+      if (only && !name.toLowerCase().startsWith(only)) continue
+      await runGroup(name, group, { rounds, seconds, redisUrl: redis.url, targets })
     }
-    try {
-      const status = await check(servers[1]!)
-      for (const s of servers) await load(s, 1) // warm-up
-      const runs = new Map<string, Run[]>(variants.map((v) => [v, []]))
-      const ratios = new Map<string, number[]>(variants.map((v) => [v, []]))
-      for (let r = 0; r < rounds; r++) {
-        const order = [...servers].sort(() => Math.random() - 0.5)
-        const round = new Map<string, Run>()
-        for (const s of order) round.set(s.variant, await load(s, seconds))
-        for (const [v, run] of round) {
-          runs.get(v)!.push(run)
-          ratios.get(v)!.push(run.rps / round.get(group.bare)!.rps)
-        }
-      }
-      const missBare: number[] = []
-      const missOurs: number[] = []
-      const missCpu: number[][] = [[], []]
-      for (let r = 0; r < 3; r++) {
-        const b = await missLatency(servers[0]!)
-        const o = await missLatency(servers[1]!)
-        missBare.push(b.p50)
-        missOurs.push(o.p50)
-        missCpu[0]!.push(b.cpuPerReq)
-        missCpu[1]!.push(o.cpuPerReq)
-      }
-      console.log(
-        `\n### HTTP: ${name} — cached hit, 50 connections, ${rounds} interleaved rounds of ${seconds} s (ours answered x-cache: ${status})\n`,
-      )
-      printTable(
-        [
-          'variant',
-          'req/s (median)',
-          'ratio to bare (same-round median)',
-          'server CPU per request',
-          'p50 latency',
-        ],
-        variants.map((v) => {
-          const rs = runs.get(v)!
-          return [
-            v,
-            Math.round(median(rs.map((x) => x.rps))).toLocaleString('en-US'),
-            `${median(ratios.get(v)!).toFixed(2)}×`,
-            `${median(rs.map((x) => x.cpuPerReq)).toFixed(1)} µs`,
-            `${median(rs.map((x) => x.p50)).toFixed(2)} ms`,
-          ]
-        }),
-      )
-      const ours = median(ratios.get(group.ours)!)
-      const bestPeer = Math.max(...group.peers.map((p) => median(ratios.get(p)!)))
-      const missDelta = median(missOurs) - median(missBare)
-      console.log(
-        `\nMiss path (every request a new URL, sequential on one keep-alive connection): p50 bare ${median(missBare).toFixed(3)} ms, ours ${median(missOurs).toFixed(3)} ms (+${missDelta.toFixed(3)} ms); server CPU per request bare ${median(missCpu[0]!).toFixed(1)} µs, ours ${median(missCpu[1]!).toFixed(1)} µs`,
-      )
-      targets.push([
-        `${name}: hit ≥ ${group.target}× bare`,
-        `${ours.toFixed(2)}×`,
-        ours >= group.target ? 'yes' : 'NO',
-      ])
-      targets.push([
-        `${name}: above the peer`,
-        `${ours.toFixed(2)}× vs ${bestPeer.toFixed(2)}×`,
-        ours > bestPeer ? 'yes' : 'NO',
-      ])
-      if (group.originMode !== undefined) {
-        const origin = median(ratios.get(group.originMode)!)
-        targets.push([
-          `${name}: freshness: 'origin' hit within 10% of the route mode's`,
-          `${origin.toFixed(2)}× vs ${ours.toFixed(2)}×`,
-          origin >= ours * 0.9 ? 'yes' : 'NO',
-        ])
-      }
-      targets.push([
-        `${name}: a miss adds ≤ 0.5 ms p50`,
-        `+${missDelta.toFixed(3)} ms`,
-        missDelta <= 0.5 ? 'yes' : 'NO',
-      ])
-    } finally {
-      for (const s of servers) s.child.kill('SIGKILL')
-    }
+  } finally {
+    await redis.stop()
   }
   if (targets.length > 0) {
     console.log('\n### HTTP targets\n')
     printTable(['target', 'measured', 'met'], targets)
+  }
+}
+
+async function runGroup(
+  name: string,
+  group: Group,
+  {
+    rounds,
+    seconds,
+    redisUrl,
+    targets,
+  }: { rounds: number; seconds: number; redisUrl: string | undefined; targets: (string | number)[][] },
+): Promise<void> {
+  const withRedis = redisUrl === undefined ? [] : [group.l2, group.redisOnly]
+  const variants = [
+    group.bare,
+    group.ours,
+    ...(group.originMode ? [group.originMode] : []),
+    ...group.peers,
+    group.limit,
+    ...withRedis,
+  ]
+  let servers: Server[]
+  try {
+    servers = await Promise.all(variants.map((v) => start(v, redisUrl)))
+  } catch (error) {
+    console.log(`\n### HTTP: ${name}\n\nskipped: ${(error as Error).message.split('\n')[0]}`)
+    return
+  }
+  try {
+    const status: string[] = []
+    for (const s of servers) {
+      if (s.variant.includes('-ours')) status.push(`${s.variant} ${await check(s)}`)
+    }
+    for (const s of servers) await load(s, 1) // warm-up
+    const runs = new Map<string, Run[]>(variants.map((v) => [v, []]))
+    const perRound: Map<string, Run>[] = []
+    for (let r = 0; r < rounds; r++) {
+      const order = [...servers].sort(() => Math.random() - 0.5)
+      const round = new Map<string, Run>()
+      for (const s of order) round.set(s.variant, await load(s, seconds))
+      for (const [v, run] of round) runs.get(v)!.push(run)
+      perRound.push(round)
+    }
+    const missBare: number[] = []
+    const missOurs: number[] = []
+    const missCpu: number[][] = [[], []]
+    for (let r = 0; r < 3; r++) {
+      const b = await missLatency(servers[0]!)
+      const o = await missLatency(servers[1]!)
+      missBare.push(b.p50)
+      missOurs.push(o.p50)
+      missCpu[0]!.push(b.cpuPerReq)
+      missCpu[1]!.push(o.cpuPerReq)
+    }
+    const rps = (run: Run) => run.rps
+    const cpu = (run: Run) => run.cpuPerReq
+    console.log(
+      `\n### HTTP: ${name} — cached hit, 50 connections, ${rounds} interleaved rounds of ${seconds} s (x-cache: ${status.join(', ')})\n`,
+    )
+    printTable(
+      [
+        'variant',
+        'req/s (median)',
+        'ratio to bare (same-round median)',
+        'server CPU per request',
+        'CPU vs the limit (same round)',
+        'p50 latency',
+      ],
+      variants.map((v) => {
+        const rs = runs.get(v)!
+        return [
+          v,
+          Math.round(median(rs.map(rps))).toLocaleString('en-US'),
+          `${sameRound(perRound, v, group.bare, rps).toFixed(2)}×`,
+          `${median(rs.map(cpu)).toFixed(1)} µs`,
+          `${sameRound(perRound, v, group.limit, cpu).toFixed(2)}×`,
+          `${median(rs.map((x) => x.p50)).toFixed(2)} ms`,
+        ]
+      }),
+    )
+    const ours = sameRound(perRound, group.ours, group.bare, rps)
+    const bestPeer = Math.max(...group.peers.map((p) => sameRound(perRound, p, group.bare, rps)))
+    const missDelta = median(missOurs) - median(missBare)
+    const missCpuRatio = median(missCpu[1]!) / median(missCpu[0]!)
+    console.log(
+      `\nMiss path (every request a new URL, sequential on one keep-alive connection): p50 bare ${median(missBare).toFixed(3)} ms, ours ${median(missOurs).toFixed(3)} ms (+${missDelta.toFixed(3)} ms); server CPU per request bare ${median(missCpu[0]!).toFixed(1)} µs, ours ${median(missCpu[1]!).toFixed(1)} µs (${missCpuRatio.toFixed(2)}×)`,
+    )
+    const row = (target: string, measured: string, met: boolean) =>
+      targets.push([`${name}: ${target}`, measured, met ? 'yes' : 'NO'])
+    row(`hit ≥ ${group.target}× bare`, `${ours.toFixed(2)}×`, ours >= group.target)
+    row('above the peer', `${ours.toFixed(2)}× vs ${bestPeer.toFixed(2)}×`, ours > bestPeer)
+    const oursCpu = sameRound(perRound, group.ours, group.limit, cpu)
+    const peerCpu = Math.min(...group.peers.map((p) => sameRound(perRound, p, group.limit, cpu)))
+    row('hit CPU ≤ 1.1× the limit', `${oursCpu.toFixed(2)}×`, oursCpu <= 1.1)
+    row(
+      "hit CPU ≤ every peer's (vs the limit)",
+      `${oursCpu.toFixed(2)}× vs ${peerCpu.toFixed(2)}×`,
+      oursCpu <= peerCpu,
+    )
+    if (group.originMode !== undefined) {
+      const origin = sameRound(perRound, group.originMode, group.bare, rps)
+      row(
+        "freshness: 'origin' hit within 10% of the route mode's",
+        `${origin.toFixed(2)}× vs ${ours.toFixed(2)}×`,
+        origin >= ours * 0.9,
+      )
+    }
+    if (redisUrl !== undefined) {
+      const l2 = sameRound(perRound, group.l2, group.ours, rps)
+      row('L1+L2 hit ≥ 0.95× memory-only ours (same round)', `${l2.toFixed(2)}×`, l2 >= 0.95)
+      const redisOnly = sameRound(perRound, group.redisOnly, group.bare, rps)
+      row('L1 off (Redis only) hit ≥ 0.8× bare', `${redisOnly.toFixed(2)}×`, redisOnly >= 0.8)
+    }
+    row('a miss adds ≤ 0.5 ms p50', `+${missDelta.toFixed(3)} ms`, missDelta <= 0.5)
+    row('miss p50 overhead ≤ 0.1 ms', `+${missDelta.toFixed(3)} ms`, missDelta <= 0.1)
+    row('miss server CPU ≤ 1.5× bare', `${missCpuRatio.toFixed(2)}×`, missCpuRatio <= 1.5)
+  } finally {
+    for (const s of servers) s.child.kill('SIGKILL')
   }
 }

@@ -1,20 +1,22 @@
-import { createCache } from '@cache/core'
 import { responseCachePlugin } from '@cache/fastify'
 import { createCache as createDedupe } from 'async-cache-dedupe'
 import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { BODY } from './body.js'
+import { hitOf, oursCache, type VariantSetup } from './setup.js'
 
-/** Fastify servers: bare, ours (plugin), and two in-handler peers. */
-export async function fastifyApp(variant: string): Promise<FastifyInstance> {
+/** Fastify servers: bare, ours (plugin; memory, memory + Redis, Redis only), two in-handler peers, and the limit. */
+export async function fastifyApp(variant: string, setup: VariantSetup = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: false })
   switch (variant) {
     case 'fastify-bare':
       app.get('/item', async () => BODY)
       break
     case 'fastify-ours':
-      await app.register(responseCachePlugin, { cache: createCache({ ttl: '10m' }), ttl: '10m' })
+    case 'fastify-ours-l2':
+    case 'fastify-ours-redis':
+      await app.register(responseCachePlugin, { cache: oursCache(variant, setup), ttl: '10m' })
       app.get('/item', { config: { responseCache: { ttl: '10m' } } }, async () => BODY)
       break
     case 'fastify-async-cache-dedupe': {
@@ -31,6 +33,16 @@ export async function fastifyApp(variant: string): Promise<FastifyInstance> {
         stores: { m: bentostore().useL1Layer(memoryDriver({ maxItems: 1000 })) },
       })
       app.get('/item', async () => bento.getOrSet({ key: 'item', ttl: '10m', factory: async () => BODY }))
+      break
+    }
+    case 'fastify-limit': {
+      // What a hit could cost at best: the stored bytes sent as ours sends them (code, headers, send).
+      const hit = hitOf(variant, setup)
+      app.get('/item', (_request, reply) => {
+        reply.code(hit.status)
+        for (let i = 0; i < hit.headers.length; i += 2) reply.header(hit.headers[i]!, hit.headers[i + 1])
+        reply.send(hit.body)
+      })
       break
     }
     default:

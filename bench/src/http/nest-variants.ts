@@ -1,10 +1,12 @@
 import 'reflect-metadata'
-import { createCache } from '@cache/core'
+import type { ServerResponse } from 'node:http'
+import type { Cache } from '@cache/core'
 import { CacheResponse, ResponseCacheModule } from '@cache/nestjs'
 import { CacheInterceptor, CacheModule } from '@nestjs/cache-manager'
-import { Controller, Get, type INestApplication, Module, UseInterceptors } from '@nestjs/common'
+import { Controller, Get, type INestApplication, Module, Res, UseInterceptors } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core'
 import { BODY } from './body.js'
+import { type HitBytes, hitOf, oursCache, type VariantSetup } from './setup.js'
 
 @Controller()
 class BareController {
@@ -32,23 +34,45 @@ class PeerController {
   }
 }
 
+// Set before the limit app is created (the controller reads it per request).
+let limitHit: HitBytes | undefined
+
+@Controller()
+class LimitController {
+  // What a hit could cost at best: the stored bytes written as ours writes them, after Nest's routing.
+  @Get('item')
+  item(@Res() res: ServerResponse) {
+    const hit = limitHit!
+    res.writeHead(hit.status, hit.headers)
+    res.end(hit.body)
+  }
+}
+
 @Module({ controllers: [BareController] })
 class BareModule {}
-
-@Module({
-  imports: [ResponseCacheModule.forRoot({ cache: createCache({ ttl: '10m' }) })],
-  controllers: [OursController],
-})
-class OursModule {}
 
 @Module({ imports: [CacheModule.register({ ttl: 600_000 })], controllers: [PeerController] })
 class PeerModule {}
 
-/** Nest (Express platform) servers: bare, ours, and @nestjs/cache-manager's CacheInterceptor. */
-export async function nestApp(variant: string): Promise<INestApplication> {
-  const module = { 'nest-bare': BareModule, 'nest-ours': OursModule, 'nest-cache-manager': PeerModule }[
-    variant
-  ]
-  if (!module) throw new Error(`unknown variant ${variant}`)
+@Module({ controllers: [LimitController] })
+class LimitModule {}
+
+function oursModule(cache: Cache) {
+  @Module({ imports: [ResponseCacheModule.forRoot({ cache })], controllers: [OursController] })
+  class OursModule {}
+  return OursModule
+}
+
+/** Nest (Express platform) servers: bare, ours (memory, memory + Redis, Redis only), @nestjs/cache-manager's CacheInterceptor, and the limit. */
+export async function nestApp(variant: string, setup: VariantSetup = {}): Promise<INestApplication> {
+  let module: Parameters<typeof NestFactory.create>[0]
+  if (variant === 'nest-bare') module = BareModule
+  else if (variant === 'nest-cache-manager') module = PeerModule
+  else if (variant === 'nest-ours' || variant === 'nest-ours-l2' || variant === 'nest-ours-redis')
+    module = oursModule(oursCache(variant, setup))
+  else if (variant === 'nest-limit') {
+    limitHit = hitOf(variant, setup)
+    module = LimitModule
+  } else throw new Error(`unknown variant ${variant}`)
   return NestFactory.create(module, { logger: false })
 }

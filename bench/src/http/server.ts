@@ -1,29 +1,51 @@
 import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
+import { captureHit } from './capture-hit.js'
+import type { VariantSetup } from './setup.js'
 
 // One benchmark server in its own process, so the load generator does not share its event loop.
 // Reports its port, then answers `cpu` messages with its CPU time so far (µs).
 const variant = process.argv[2] ?? ''
 const send = (msg: unknown) => process.send?.(msg)
 
-async function listen(): Promise<number> {
-  if (variant.startsWith('express-')) {
+interface Listening {
+  port: number
+  close(): Promise<void>
+}
+
+async function listen(name: string, setup: VariantSetup): Promise<Listening> {
+  if (name.startsWith('express-')) {
     const { expressApp } = await import('./express-variants.js')
-    const app = expressApp(variant)
-    return new Promise((resolve) => {
-      const server = app.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port))
+    const app = expressApp(name, setup)
+    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s))
     })
+    return {
+      port: (server.address() as { port: number }).port,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    }
   }
-  if (variant.startsWith('fastify-')) {
+  if (name.startsWith('fastify-')) {
     const { fastifyApp } = await import('./fastify-variants.js')
-    const app = await fastifyApp(variant)
+    const app = await fastifyApp(name, setup)
     await app.listen({ port: 0, host: '127.0.0.1' })
-    return (app.server.address() as { port: number }).port
+    return { port: (app.server.address() as { port: number }).port, close: () => app.close() }
   }
   const { nestApp } = await import('./nest-variants.js')
-  const app = await nestApp(variant)
+  const app = await nestApp(name, setup)
   await app.listen(0, '127.0.0.1')
-  return (app.getHttpServer().address() as { port: number }).port
+  return { port: (app.getHttpServer().address() as { port: number }).port, close: () => app.close() }
+}
+
+async function start(): Promise<number> {
+  const setup: VariantSetup = { redisUrl: process.env.BENCH_REDIS_URL }
+  if (variant.endsWith('-limit')) {
+    // The limit replays the bytes of one of our hits on the same framework, captured once here.
+    const ours = await listen(variant.replace(/-limit$/, '-ours'), {})
+    setup.hit = await captureHit(ours.port)
+    await ours.close()
+  }
+  return (await listen(variant, setup)).port
 }
 
 // CPU profiling of a window of the load only (not start-up): `profile-start`, then `profile-stop`
@@ -48,7 +70,7 @@ process.on('message', async (msg: { op: string; file?: string }) => {
     send({ op: 'cpu', micros: u.user + u.system })
   }
 })
-listen().then(
+start().then(
   (port) => send({ op: 'ready', port }),
   (error) => {
     send({ op: 'error', message: String(error?.stack ?? error) })

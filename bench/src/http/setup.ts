@@ -1,0 +1,42 @@
+import { type Cache, createCache } from '@cache/core'
+import { RedisStore } from '@cache/core/redis'
+
+/** A cache hit's bytes as the server sent them: replayed by the `*-limit` variants. */
+export interface HitBytes {
+  status: number
+  /** Flat `[name, value, ...]` list, as `writeHead` takes it. */
+  headers: string[]
+  body: Buffer
+}
+
+/** What a server variant is built with, besides its name. */
+export interface VariantSetup {
+  /** Redis for the `*-ours-l2` and `*-ours-redis` variants (`BENCH_REDIS_URL`). */
+  redisUrl?: string
+  /** The captured hit, for the `*-limit` variants. */
+  hit?: HitBytes
+}
+
+/**
+ * The cache of an `ours` variant: memory only (`-ours`, `-ours-origin`), memory L1 + Redis L2
+ * (`-ours-l2`, the recommended setup) or Redis alone (`-ours-redis`, L1 off). Each Redis variant
+ * has its own namespace, so processes sharing the server never read each other's entries.
+ */
+export function oursCache(variant: string, setup: VariantSetup): Cache {
+  const l2 = variant.endsWith('-ours-l2')
+  const redisOnly = variant.endsWith('-ours-redis')
+  if (!l2 && !redisOnly) return createCache({ ttl: '10m' })
+  if (setup.redisUrl === undefined) throw new Error(`${variant} needs BENCH_REDIS_URL`)
+  return createCache({
+    namespace: variant,
+    ttl: '10m',
+    store: new RedisStore({ url: setup.redisUrl }),
+    ...(redisOnly ? { memory: false as const } : {}),
+  })
+}
+
+/** The hit's bytes, or a clear error for a `*-limit` variant started without them. */
+export function hitOf(variant: string, setup: VariantSetup): HitBytes {
+  if (setup.hit === undefined) throw new Error(`${variant} needs the captured hit`)
+  return setup.hit
+}
