@@ -4,6 +4,7 @@ import { type Invalidation, InvalidationOutbox } from './bus/invalidation-outbox
 import { type Duration, parseDuration } from './duration.js'
 import type { CacheEntry } from './entry/entry.js'
 import { decodeEntry, encodeEntry } from './entry/index.js'
+import { plainJsonSize } from './entry/json-size.js'
 import { CacheError, errors } from './errors.js'
 import { CacheEmitter, type TierName } from './events.js'
 import { SingleFlight } from './flight/single-flight.js'
@@ -12,6 +13,7 @@ import { qualifyTag } from './keys/key-layout.js'
 import { type OptionFlags, optionKeys } from './known-options.js'
 import { assertJitter, type ResolvedCacheOptions } from './options.js'
 import { StatsCounters } from './stats.js'
+import type { LruNode } from './stores/lru-map.js'
 import { canBus, canConnect, canLease, type LeaseCapableStore } from './stores/store.js'
 import { MemoryTier } from './tiers/memory-tier.js'
 import { OutageLog } from './tiers/outage-log.js'
@@ -36,6 +38,24 @@ export const WRITE_FLAGS = {
   grace: true,
   ttlJitter: true,
 } as const satisfies OptionFlags<WriteOptions>
+
+/** An encoded entry's header and the value's tag and length: what {@link CacheCore.localSize} adds to the JSON. */
+const ENVELOPE_BYTES = 34
+
+/** The tags of an entry written without any (shared: entries' tags are never mutated). */
+const NO_TAGS: readonly string[] = Object.freeze([])
+
+// Jitter spreads a wave of writes so their expiries do not line up (thundering herd on expiry).
+function jittered(ttl: number, jitter: number): number {
+  if (jitter > 0 && Number.isFinite(ttl))
+    return Math.max(1, Math.round(ttl * (1 + (Math.random() * 2 - 1) * jitter)))
+  return ttl
+}
+
+function entry<T>(value: T, now: number, ttl: number, grace: number, tags: readonly string[]): CacheEntry<T> {
+  const expiresAt = now + ttl
+  return { value, createdAt: now, expiresAt, staleUntil: expiresAt + grace, tags }
+}
 
 /** The keys of `set` options. */
 export const WRITE_OPTIONS = optionKeys<WriteOptions>(WRITE_FLAGS)
@@ -178,25 +198,37 @@ export class CacheCore {
   /** Builds the envelope of a write: TTL with jitter, grace window, tags. */
   makeEntry<T>(value: T, opts: WriteOptions | undefined, now = Date.now()): CacheEntry<T> {
     const o = this.options
-    let ttl = opts?.ttl === undefined ? o.ttl : parseDuration(opts.ttl, 'ttl')
-    const jitter = opts?.ttlJitter ?? o.ttlJitter
-    if (opts?.ttlJitter !== undefined) assertJitter(jitter)
-    // Jitter spreads a wave of writes so their expiries do not line up (thundering herd on expiry).
-    if (jitter > 0 && Number.isFinite(ttl))
-      ttl = Math.max(1, Math.round(ttl * (1 + (Math.random() * 2 - 1) * jitter)))
+    // The common `set(key, value)`: the cache's own options, already validated.
+    if (opts === undefined) return entry(value, now, jittered(o.ttl, o.ttlJitter), o.grace, NO_TAGS)
+    const ttl = opts.ttl === undefined ? o.ttl : parseDuration(opts.ttl, 'ttl')
+    const jitter = opts.ttlJitter ?? o.ttlJitter
+    if (opts.ttlJitter !== undefined) assertJitter(jitter)
     const grace =
-      opts?.grace === undefined ? o.grace : opts.grace === false ? 0 : parseDuration(opts.grace, 'grace')
-    const expiresAt = now + ttl
-    const tags = opts?.tags ?? []
+      opts.grace === undefined ? o.grace : opts.grace === false ? 0 : parseDuration(opts.grace, 'grace')
+    const tags = opts.tags ?? NO_TAGS
     if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t.length === 0)) {
       throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'tags must be an array of non-empty strings')
     }
-    return { value, createdAt: now, expiresAt, staleUntil: expiresAt + grace, tags }
+    return entry(value, now, jittered(ttl, jitter), grace, tags)
   }
 
   /** Encodes an entry; `ERR_CACHE_UNENCODABLE_VALUE` propagates so nothing is written. */
   encode(entry: CacheEntry): Uint8Array {
     return encodeEntry(entry, { compressThreshold: this.options.compressThreshold })
+  }
+
+  /**
+   * The size L1 charges for an entry written to memory only, validating its value as
+   * {@link encode} would: memory holds the value by reference, so a plain-JSON object or array
+   * is measured without being encoded ({@link plainJsonSize}, plus the envelope's header and
+   * tags); anything else is encoded, which refuses what the codec cannot round-trip.
+   */
+  localSize(entry: CacheEntry): number {
+    const n = plainJsonSize(entry.value)
+    if (n < 0) return this.encode(entry).byteLength
+    let size = ENVELOPE_BYTES + n
+    for (const tag of entry.tags) size += tag.length + 2
+    return size
   }
 
   /** Store-level tag names: qualified by the root namespace so apps sharing a Redis do not collide. */
@@ -205,9 +237,19 @@ export class CacheCore {
     return tags.map((t) => qualifyTag(root, t))
   }
 
-  /** Writes an encoded entry to L1 and counts and emits the write (the L2 part is the caller's). */
-  writeLocal(key: string, entry: CacheEntry, bytes: Uint8Array): void {
-    this.l1?.set(key, entry, bytes.byteLength)
+  /**
+   * Writes an entry to L1 and counts and emits the write (the L2 part is the caller's). `size`
+   * is its encoded length, or {@link localSize} when it is written to memory only; `space` and
+   * `local` as in `MemoryTier.set`.
+   */
+  writeLocal(
+    key: string,
+    entry: CacheEntry,
+    size: number,
+    space?: Map<string, LruNode<CacheEntry>>,
+    local?: string,
+  ): void {
+    this.l1?.set(key, entry, size, space, local)
     this.counters.sets++
     if (this.emitter.has('set'))
       this.emitter.emit('set', { key, ttl: entry.expiresAt - entry.createdAt, tags: entry.tags })
@@ -219,7 +261,7 @@ export class CacheCore {
    * the outbox deletes the older value there once the store answers again.
    */
   async write(key: string, entry: CacheEntry, bytes: Uint8Array, overwrite: boolean): Promise<void> {
-    this.writeLocal(key, entry, bytes)
+    this.writeLocal(key, entry, bytes.byteLength)
     const l2 = this.l2
     if (l2 === undefined) return
     const ttl = entry.staleUntil - Date.now()

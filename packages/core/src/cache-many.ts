@@ -51,7 +51,7 @@ export async function writeMany(
   for (const p of prepared) {
     // An overwriting set wins over loads of the key already running.
     core.flights.invalidateKey(p.key)
-    core.writeLocal(p.key, p.entry, p.bytes)
+    core.writeLocal(p.key, p.entry, p.bytes.byteLength)
   }
   if (core.l2 === undefined || prepared.length === 0) return
   const now = Date.now()

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createCache } from './create-cache.js'
+import { encodeEntry } from './entry/index.js'
 import { errors, isCacheError } from './errors.js'
 import type { CacheEvents } from './events.js'
 import { MemoryStore } from './stores/memory-store.js'
+import { entryHeapBytes } from './tiers/memory-tier.js'
 
 async function rejectionCode(p: Promise<unknown> | (() => unknown)): Promise<string | undefined> {
   try {
@@ -137,6 +139,17 @@ describe('memory tier bounds', () => {
     expect(entries).toBeGreaterThan(10)
     expect(await cache.get('k49')).toBe('x'.repeat(1000))
     expect(await cache.get('k0')).toBeUndefined()
+  })
+
+  it('charges a plain-JSON object (measured, not encoded) about what its encoded entry would', async () => {
+    const cache = createCache()
+    const value = { id: 1, text: 'x'.repeat(1000), roles: ['a', 'b'], score: 0.5, ok: true }
+    await cache.set('k', value)
+    const encoded = encodeEntry({ value, createdAt: 0, expiresAt: 0, staleUntil: 0, tags: [] }).byteLength
+    const expected = entryHeapBytes('cache:k', value, encoded)
+    const { bytes } = cache.stats().tiers.memory
+    expect(bytes).toBeGreaterThanOrEqual(expected * 0.97)
+    expect(bytes).toBeLessThanOrEqual(expected * 1.05)
   })
 
   it('does not store values above maxEntryBytes and removes the earlier value', async () => {

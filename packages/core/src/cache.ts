@@ -162,11 +162,19 @@ export class Cache {
    */
   async set<T>(key: CacheKey, value: T, options?: WriteOptions): Promise<void> {
     const core = this.#core
-    core.assertOpen()
+    if (core.closed) core.assertOpen()
     // Only when options are given: `set(key, value)` pays nothing.
     if (options !== undefined) assertKnownOptions(options, WRITE_OPTIONS, 'set options')
-    const full = this.fullKey(key)
+    const local = typeof key === 'string' ? key : hashKey(key)
+    const full = this.#prefix + local
     const entry = core.makeEntry(value, options)
+    if (core.l2 === undefined) {
+      // Memory only: the value is held by reference, so it needs a size (and validation), not bytes.
+      const size = core.localSize(entry)
+      core.flights.invalidateKey(full)
+      core.writeLocal(full, entry, size, this.#space, local)
+      return
+    }
     const bytes = core.encode(entry)
     core.flights.invalidateKey(full)
     await core.write(full, entry, bytes, true)

@@ -158,17 +158,21 @@ async function loadAndStore<T>(
   // An invalidation that ran after this load started wins: answer our callers, store nothing.
   if (flight.invalidated || core.closed) return value
   let entry: CacheEntry<T>
-  let bytes: Uint8Array
+  let bytes: Uint8Array | undefined
+  let size = 0
   try {
     entry = core.makeEntry(value, opts)
-    bytes = core.encode(entry)
+    // Memory only: the value is held by reference, so it needs a size (and validation), not bytes.
+    if (core.l2 === undefined) size = core.localSize(entry)
+    else bytes = core.encode(entry)
   } catch (error) {
     // The value answers its callers but cannot be cached; say so instead of failing the request.
     core.fault(error, 'encode', key)
     if (!isCacheError(error)) throw error
     return value
   }
-  await storeLoaded(core, key, entry, bytes, flight, ticket, budget)
+  if (bytes === undefined) core.writeLocal(key, entry, size)
+  else await storeLoaded(core, key, entry, bytes, flight, ticket, budget)
   return value
 }
 

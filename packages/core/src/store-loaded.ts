@@ -32,7 +32,7 @@ export async function storeLoaded(
   const fence = ticket.fence
   const ttl = entry.staleUntil - Date.now()
   if (fence === undefined || ttl <= 0) {
-    core.writeLocal(key, entry, bytes)
+    core.writeLocal(key, entry, bytes.byteLength)
     return
   }
   const token = ticket.token
@@ -54,7 +54,7 @@ export async function storeLoaded(
     )
   const outcome = await budget.wait(write)
   if (outcome === 'invalidated' || flight.invalidated || core.closed) return
-  core.writeLocal(key, entry, bytes)
+  core.writeLocal(key, entry, bytes.byteLength)
   if (outcome === OUT_OF_BUDGET) {
     void write.then((late) => {
       if (late === 'invalidated') core.l1?.deleteIf(key, entry.value)

@@ -31,6 +31,19 @@ describe('LruMap', () => {
     expect(lru.bytes).toBe(0)
   })
 
+  it('makes an overwritten key the most recent and hands the old value to the remove hook', () => {
+    const removed: [string, string][] = []
+    const lru = new LruMap<string>({ maxEntries: 2, maxBytes: 100 }, (k, v) => removed.push([k, v]))
+    lru.set('a', 'old', 1)
+    lru.set('b', 'b', 1)
+    lru.set('a', 'new', 1)
+    expect(removed).toEqual([['a', 'old']])
+    lru.set('c', 'c', 1)
+    expect([...lru.keys()]).toEqual(['c', 'a'])
+    expect(lru.peek('a')).toBe('new')
+    expect(lru.size).toBe(2)
+  })
+
   it('keeps bytes consistent across overwrite, delete and clear', () => {
     const lru = new LruMap<string>({ maxEntries: 100, maxBytes: 100 })
     lru.set('a', '1', 5)

@@ -105,15 +105,33 @@ export class LruMap<V> {
    */
   set(key: string, value: V, size: number): boolean {
     const [spaceName, local] = split(key)
-    const space = this.space(spaceName)
+    return this.setIn(this.space(spaceName), local, key, value, size)
+  }
+
+  /**
+   * {@link set} for a caller that holds the key's space (from {@link space}) and its local part:
+   * the hot write path, with no split of the full key.
+   */
+  setIn(space: Map<string, LruNode<V>>, local: string, key: string, value: V, size: number): boolean {
     const existing = space.get(local)
-    if (existing !== undefined) this.#remove(existing, true)
-    if (size > this.#limits.maxBytes) return false
-    const node: LruNode<V> = { key, local, space, value, size, prev: undefined, next: undefined }
-    space.set(local, node)
-    this.#size++
-    this.#pushFront(node)
-    this.#bytes += size
+    if (size > this.#limits.maxBytes) {
+      if (existing !== undefined) this.#remove(existing, true)
+      return false
+    }
+    if (existing !== undefined) {
+      // An overwrite reuses the node: the old value leaves (its remove hook runs), the new one is most recent.
+      this.#onRemove?.(existing.key, existing.value)
+      this.#bytes += size - existing.size
+      existing.value = value
+      existing.size = size
+      this.touch(existing)
+    } else {
+      const node: LruNode<V> = { key, local, space, value, size, prev: undefined, next: undefined }
+      space.set(local, node)
+      this.#size++
+      this.#pushFront(node)
+      this.#bytes += size
+    }
     while (
       this.#tail !== undefined &&
       (this.#size > this.#limits.maxEntries || this.#bytes > this.#limits.maxBytes)

@@ -90,10 +90,19 @@ export class MemoryTier {
   }
 
   /**
-   * Stores `entry` whose encoded size is `byteLength`. Too large (its estimated heap over `maxEntryBytes`): not
-   * stored, and the previous value under `key` is removed so it cannot be served any more.
+   * Stores `entry` whose encoded size is `byteLength` (or its estimate, `CacheCore.localSize`).
+   * Too large (its estimated heap over `maxEntryBytes`): not stored, and the previous value under
+   * `key` is removed so it cannot be served any more. `space` (from {@link space}) and `local`
+   * are the key's namespace index and local part, when the caller has them: the hot write path
+   * skips splitting the key.
    */
-  set(key: string, entry: CacheEntry, byteLength: number): boolean {
+  set(
+    key: string,
+    entry: CacheEntry,
+    byteLength: number,
+    space?: Map<string, LruNode<CacheEntry>>,
+    local?: string,
+  ): boolean {
     const size = entryHeapBytes(key, entry.value, byteLength)
     if (size > this.#options.maxEntryBytes) {
       this.#lru.delete(key)
@@ -105,7 +114,11 @@ export class MemoryTier {
     if (entry.staleUntil > cap) {
       stored = { ...entry, expiresAt: Math.min(entry.expiresAt, cap), staleUntil: cap }
     }
-    if (!this.#lru.set(key, stored, size)) return false
+    const ok =
+      space === undefined || local === undefined
+        ? this.#lru.set(key, stored, size)
+        : this.#lru.setIn(space, local, key, stored, size)
+    if (!ok) return false
     if (stored.tags.length > 0) this.#tags.add(key, stored.tags)
     return true
   }

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { encodeValue } from './encode-value.js'
+import { JSON_SAFE, MAX_DEPTH, scanJson } from './json-scan.js'
+import { NOT_PLAIN_JSON, plainJsonSize } from './json-size.js'
+
+const record = {
+  id: 7,
+  name: 'user 7',
+  roles: ['reader', 'writer'],
+  profile: { bio: 'x'.repeat(700), city: 'Lisbon', score: 0.5007, active: true, manager: null },
+}
+
+function nested(depth: number): unknown {
+  let v: unknown = {}
+  for (let i = 0; i < depth; i++) v = { v }
+  return v
+}
+
+describe('plainJsonSize', () => {
+  it('is within a few bytes of the encoded length of ASCII text', () => {
+    for (const value of [record, [record, record], { a: [] }, ['a', 'bc'], { 'long key': 'v' }]) {
+      const encoded = encodeValue(value).byteLength
+      const estimate = plainJsonSize(value)
+      expect(estimate).toBeGreaterThanOrEqual(encoded - 8)
+      expect(estimate).toBeLessThanOrEqual(encoded * 1.25 + 8)
+    }
+  })
+
+  it('counts each number as 8 bytes (a double), whatever its text', () => {
+    expect(plainJsonSize([1, 0.30000000000000004])).toBe(2 + 2 * (8 + 1))
+  })
+
+  it('gives up on exactly what is not plain JSON, so the encoder validates it', () => {
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    const throwing = Object.defineProperty({}, 'x', {
+      enumerable: true,
+      get() {
+        throw new Error('boom')
+      },
+    })
+    const holes: unknown[] = [1]
+    holes[2] = 3
+    const notJson = [
+      'a string',
+      42,
+      null,
+      { u: undefined },
+      { n: -0 },
+      { n: Number.NaN },
+      { n: Number.POSITIVE_INFINITY },
+      { b: 1n },
+      { f: () => 1 },
+      { s: Symbol('s') },
+      new Map(),
+      new Set(),
+      new Date(0),
+      { d: new Date(0) },
+      Buffer.from('x'),
+      Object.create(null),
+      new (class Point {})(),
+      holes,
+      [undefined],
+      cyclic,
+      throwing,
+      nested(MAX_DEPTH + 1),
+    ]
+    for (const value of notJson) expect(plainJsonSize(value)).toBe(NOT_PLAIN_JSON)
+  })
+
+  it('agrees with the JSON scan on the containers it measures', () => {
+    for (const value of [
+      record,
+      [],
+      {},
+      [[[]]],
+      { a: { b: { c: [true, false, null, '', 0] } } },
+      nested(100),
+    ]) {
+      expect(scanJson(value, 0, new Set())).toBe(JSON_SAFE)
+      expect(plainJsonSize(value)).toBeGreaterThan(0)
+    }
+  })
+})
