@@ -50,11 +50,12 @@ export function cells(newestNestMajor) {
   const nestMajors = [...new Set([10, 11, newestNestMajor])].sort((a, b) => a - b)
   return [
     {
-      // The engine alone with the optional peers it uses and no ioredis: a Keyv store, the ops
-      // entry and metrics on prom-client 14 (the docs project type-checks 15).
+      // The engine with the optional peers it uses and no ioredis: a Keyv store, the ops entry,
+      // and its plugins: metrics on prom-client 14 (the docs project type-checks 15), and spans
+      // without @opentelemetry/api (the plugin takes the tracer it is given).
       name: 'core',
       app: 'core',
-      packages: ['@cache/core'],
+      packages: ['@cache/core', '@cache/prometheus', '@cache/opentelemetry'],
       dependencies: { keyv: '^5.0.0', 'prom-client': '^14.0.0' },
     },
     {
@@ -105,7 +106,14 @@ export function docsCell(newestNestMajor) {
   return {
     name: 'docs',
     app: 'docs',
-    packages: ['@cache/core', '@cache/express', '@cache/fastify', '@cache/nestjs'],
+    packages: [
+      '@cache/core',
+      '@cache/express',
+      '@cache/fastify',
+      '@cache/nestjs',
+      '@cache/prometheus',
+      '@cache/opentelemetry',
+    ],
     dependencies: {
       express: '^5.0.0',
       '@types/express': '^5.0.0',
@@ -124,20 +132,22 @@ export function docsCell(newestNestMajor) {
 
 /**
  * The peer ranges the cells back, per package: exactly these strings must be in the packages'
- * package.json. ioredis 5 (every Redis run), keyv 5 (core), prom-client 14 (core) and 15 (docs,
- * type-checked); Express 4 and 5; Fastify 5 (Fastify 4 is not claimed, so not tested); Nest 10,
+ * package.json. ioredis 5 (every Redis run), keyv 5 (core), prom-client 14 (the core cell) and
+ * 15 (docs, type-checked); Express 4 and 5; Fastify 5 (Fastify 4 is not claimed, so not tested); Nest 10,
  * 11 and the newest major (12 today: a newer one on the registry fails the run until it is added
  * here and to the range); reflect-metadata 0.1 (Nest 10) and 0.2; rxjs 7. Each major is tested
  * at its newest version, not at the floor of the range.
  */
 export const PEER_RANGES = {
-  '@cache/core': { ioredis: '^5.4.0', keyv: '^5.0.0', 'prom-client': '>=14 <16' },
+  '@cache/core': { ioredis: '^5.4.0', keyv: '^5.0.0' },
   // Declared, not run here: sqlite3 fetches its prebuilt binary from outside the npm registry,
   // else builds from source for minutes. The CLI's own tests run its SQLite paths in the workspace.
   '@cache/cli': { '@keyv/sqlite': '^4.0.8' },
   // @cache/core: every adapter cell installs the core tarball of the same run (0.1 today).
   '@cache/express': { '@cache/core': '^0.1.0', express: '>=4.21 <6' },
   '@cache/fastify': { '@cache/core': '^0.1.0', fastify: '5.x' },
+  '@cache/prometheus': { '@cache/core': '^0.1.0', 'prom-client': '>=14 <16' },
+  '@cache/opentelemetry': { '@cache/core': '^0.1.0' },
   '@cache/nestjs': {
     '@cache/core': '^0.1.0',
     '@nestjs/common': '>=10 <13',

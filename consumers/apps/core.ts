@@ -1,18 +1,31 @@
 // The @cache/core consumer script (ESM and CommonJS), with only the optional peers it uses: a Keyv
-// store, the ops entry and Prometheus metrics, and no ioredis. Exits 0 by itself once done.
+// store, the ops entry, Prometheus metrics and OpenTelemetry spans (a tracer of our own: no
+// @opentelemetry/api), and no ioredis. Exits 0 by itself once done.
 import { strict as assert } from 'node:assert'
 import { createCache, errors, hashKey, isCacheError } from '@cache/core'
 import { KeyvStore } from '@cache/core/keyv'
-import { registerCacheMetrics } from '@cache/core/metrics'
 import { exportEntries } from '@cache/core/ops'
+import { instrumentCache } from '@cache/core/trace'
+import { type SpanLike, traceWithOpenTelemetry } from '@cache/opentelemetry'
+import { registerCacheMetrics } from '@cache/prometheus'
 import { Keyv } from 'keyv'
 import { Registry } from 'prom-client'
+
+const span: SpanLike = { setAttribute() {}, recordException() {}, setStatus() {}, end() {} }
 
 async function main(): Promise<void> {
   const store = new KeyvStore(new Keyv())
   const cache = createCache({ namespace: 'core', store })
   const registry = new Registry()
   registerCacheMetrics(cache, { registry })
+  const spans: string[] = []
+  instrumentCache(cache)
+  const stopTracing = traceWithOpenTelemetry({
+    startSpan: (name) => {
+      spans.push(name)
+      return span
+    },
+  })
 
   const value = { text: 'hello', at: new Date(0), bytes: new Float32Array([1, 2]) }
   await cache.set('greeting', value, { tags: ['greetings'] })
@@ -25,6 +38,8 @@ async function main(): Promise<void> {
   await cache.invalidateTags(['greetings'])
   assert.equal(await cache.get('greeting'), undefined)
   assert.match(await registry.metrics(), /^cache_\w+\{[^}]*cache="core"/m)
+  stopTracing()
+  assert.deepEqual(spans, ['cache.set', 'cache.get', 'cache.get'])
 
   assert.equal(hashKey({ b: 1, a: [2] }), hashKey({ a: [2], b: 1 }))
   assert.throws(

@@ -10,6 +10,8 @@ export const PUBLIC_PACKAGES = {
   '@cache/fastify': 'packages/fastify',
   '@cache/nestjs': 'packages/nestjs',
   '@cache/cli': 'packages/cli',
+  '@cache/prometheus': 'packages/prometheus',
+  '@cache/opentelemetry': 'packages/opentelemetry',
 }
 
 /** Runs the build of the public packages (turbo: a no-op when `npm test` has just built them). */

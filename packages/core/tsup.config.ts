@@ -8,7 +8,7 @@ export default {
     http: 'src/http.ts',
     layout: 'src/layout.ts',
     ops: 'src/ops.ts',
-    metrics: 'src/metrics.ts',
+    trace: 'src/trace.ts',
   }),
   // require-peer.ts resolves optional peers from `import.meta.url`; the CJS build needs the shim.
   shims: true,

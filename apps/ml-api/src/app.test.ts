@@ -209,7 +209,7 @@ describe('operations routes', () => {
     expect(metrics.body).toContain('model_inference_items_total{model="use-lite"} 0')
     expect(metrics.body).toMatch(/ml_cache_lookup_duration_seconds_count\{model="flight-delay-knn"\} 2/)
     expect(metrics.body).toContain('ml_cache_backend_errors_total')
-    // the cache's own series, from the shared exporter (@cache/core/metrics)
+    // the cache's own series, from the shared exporter (@cache/prometheus)
     expect(metrics.body).toMatch(/cache_loads_total\{cache="[^"]+"\} \d+/)
     expect(metrics.body).toMatch(/cache_memory_entries\{cache="[^"]+"\} [1-9]/)
   })

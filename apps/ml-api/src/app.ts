@@ -1,5 +1,5 @@
-import { registerCacheMetrics } from '@cache/core/metrics'
 import { responseCachePlugin } from '@cache/fastify'
+import { registerCacheMetrics } from '@cache/prometheus'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'

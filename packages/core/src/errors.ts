@@ -21,8 +21,8 @@ export const errors = Object.freeze({
   ERR_CACHE_TIMEOUT: 'ERR_CACHE_TIMEOUT',
   /**
    * An entry point was loaded (or a feature used) without the optional peer dependency it needs:
-   * `@cache/core/redis` without `ioredis`, `@cache/core/keyv` without `keyv`, the Prometheus
-   * exporter without `prom-client`. The message names the package to install.
+   * `@cache/core/redis` without `ioredis`, `@cache/core/keyv` without `keyv`. The message names
+   * the package to install.
    */
   ERR_CACHE_MISSING_PEER: 'ERR_CACHE_MISSING_PEER',
   /** The circuit breaker is open: the remote store is not called until the next probe. */

@@ -1,6 +1,6 @@
 import diagnostics from 'node:diagnostics_channel'
-import type { Cache } from '../../cache.js'
-import type { GetOrSetOptions, Loader } from '../../get-or-set.js'
+import type { Cache } from '../cache.js'
+import type { GetOrSetOptions, Loader } from '../get-or-set.js'
 
 /** What a traced cache operation publishes on its channel (one object per call, shared by its events). */
 export interface CacheTraceContext {
@@ -23,8 +23,8 @@ export interface CacheTraceContext {
 /**
  * Names of the `diagnostics_channel` tracing channels the instrumented caches publish on
  * (`tracing:cache:get:start`, `...:asyncEnd`, `...:error` and so on). Subscribe with
- * `diagnostics_channel.tracingChannel(CACHE_CHANNELS.get).subscribe({...})`, or use
- * `traceWithOpenTelemetry`.
+ * `diagnostics_channel.tracingChannel(CACHE_CHANNELS.get).subscribe({...})`, or install a plugin
+ * that does: `@cache/opentelemetry` (spans), `@cache/prometheus` (load durations).
  */
 export const CACHE_CHANNELS = { get: 'cache:get', set: 'cache:set', load: 'cache:load' } as const
 
@@ -60,7 +60,7 @@ const INSTRUMENTED = Symbol.for('@cache/core/instrumented')
  *
  * @example
  * instrumentCache(cache)
- * traceWithOpenTelemetry(trace.getTracer('cache'))
+ * traceWithOpenTelemetry(trace.getTracer('cache')) // from @cache/opentelemetry
  */
 export function instrumentCache(cache: Cache): Cache {
   const c = cache as Cache & Record<symbol, boolean>

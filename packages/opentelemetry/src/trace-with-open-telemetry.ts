@@ -1,9 +1,10 @@
 import diagnostics from 'node:diagnostics_channel'
-import { CACHE_CHANNELS, type CacheTraceContext } from './trace-channels.js'
+import { CACHE_CHANNELS, type CacheTraceContext } from '@cache/core/trace'
 
 /**
  * The part of an OpenTelemetry `Tracer` (from `@opentelemetry/api`) the bridge uses. Typed by
- * shape so that `@cache/core` needs no dependency on it: pass `trace.getTracer('cache')`.
+ * shape so that this package needs no dependency on it (nor pins its version): pass
+ * `trace.getTracer('cache')`.
  */
 export interface TracerLike {
   startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }): SpanLike
@@ -22,12 +23,14 @@ const STATUS_ERROR = 2
 const SPAN = Symbol('span')
 
 /**
- * Turns the cache operations published by instrumented caches (`instrumentCache`) into
- * OpenTelemetry spans: `cache.get`, `cache.set` and `cache.load`, with the namespace and key as
- * attributes, `cache.hit` on gets, and errors recorded. Returns a function that stops it.
+ * Turns the cache operations published by instrumented caches (`instrumentCache` of
+ * `@cache/core/trace`) into OpenTelemetry spans: `cache.get`, `cache.set` and `cache.load`, with
+ * the namespace and key as attributes, `cache.hit` on gets, and errors recorded. Returns a
+ * function that stops it.
  *
  * @example
  * import { trace } from '@opentelemetry/api'
+ * import { instrumentCache } from '@cache/core/trace'
  * instrumentCache(cache)
  * const stop = traceWithOpenTelemetry(trace.getTracer('@cache/core'))
  */

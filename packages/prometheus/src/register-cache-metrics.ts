@@ -1,10 +1,7 @@
 import diagnostics from 'node:diagnostics_channel'
-import type { Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { Cache } from '../../cache.js'
-import { assertKnownOptions, optionKeys } from '../../known-options.js'
-import { requirePeer } from '../../require-peer.js'
-import type { CacheStats } from '../../stats.js'
-import { CACHE_CHANNELS, type CacheTraceContext, instrumentCache } from './trace-channels.js'
+import { assertKnownOptions, type Cache, type CacheStats, optionKeys } from '@cache/core'
+import { CACHE_CHANNELS, type CacheTraceContext, instrumentCache } from '@cache/core/trace'
+import { Counter, Gauge, register as globalRegistry, Histogram, type Registry } from 'prom-client'
 
 /** Options of {@link registerCacheMetrics}. */
 export interface CacheMetricsOptions {
@@ -14,7 +11,7 @@ export interface CacheMetricsOptions {
   prefix?: string
   /**
    * Also time loader runs (`<prefix>load_duration_seconds`), by instrumenting the cache (see
-   * `instrumentCache`).
+   * `instrumentCache` of `@cache/core/trace`).
    * @default true
    */
   loadDuration?: boolean
@@ -48,9 +45,6 @@ interface Family {
   read: (stats: CacheStats) => [Record<string, string>, number][]
 }
 
-/** The prom-client module, loaded on first use. */
-type PromClient = typeof import('prom-client')
-
 const BREAKER_STATES = ['closed', 'half-open', 'open'] as const
 const TIERS = ['memory', 'remote'] as const
 
@@ -58,8 +52,8 @@ const TIERS = ['memory', 'remote'] as const
 const sources = new WeakMap<Registry, Map<string, Cache>>()
 
 /**
- * Prometheus metrics of a cache (`@cache/core/metrics`, `prom-client` as an optional peer), read
- * from `cache.stats()` at scrape time, labelled by `cache` (the root namespace):
+ * Prometheus metrics of a cache, read from `cache.stats()` at scrape time, labelled by `cache`
+ * (the root namespace):
  *
  * - `cache_requests_total{result="hit"|"stale"|"miss"}`: lookups by outcome;
  * - `cache_tier_hits_total`, `cache_tier_misses_total`, `cache_tier_errors_total` `{tier="memory"|"remote"}`;
@@ -74,10 +68,7 @@ const sources = new WeakMap<Registry, Map<string, Cache>>()
  */
 export function registerCacheMetrics(cache: Cache, options: CacheMetricsOptions = {}): CacheMetrics {
   assertKnownOptions(options, METRICS_OPTIONS, 'registerCacheMetrics options')
-  // Loaded here, not with the entry point: the tracing half of `@cache/core/metrics` (the
-  // OpenTelemetry bridge) works without prom-client.
-  const prom = requirePeer<PromClient>('prom-client', 'registerCacheMetrics (@cache/core/metrics)')
-  const registry = options.registry ?? prom.register
+  const registry = options.registry ?? globalRegistry
   const prefix = options.prefix ?? 'cache_'
   const name = cache.namespacePath.split('/')[0]!
   let caches = sources.get(registry)
@@ -87,11 +78,9 @@ export function registerCacheMetrics(cache: Cache, options: CacheMetricsOptions 
   }
   const fresh = caches.size === 0 && registry.getSingleMetric(`${prefix}requests_total`) === undefined
   caches.set(name, cache)
-  if (fresh) for (const family of families()) register(prom, registry, prefix, family, caches)
+  if (fresh) for (const family of families()) register(registry, prefix, family, caches)
   const unsubscribe =
-    options.loadDuration === false
-      ? () => {}
-      : timeLoads(prom, cache, registry, prefix, name, options.buckets)
+    options.loadDuration === false ? () => {} : timeLoads(cache, registry, prefix, name, options.buckets)
   return {
     registry,
     unregister() {
@@ -171,20 +160,14 @@ function families(): (Family & {
   ]
 }
 
-function register(
-  prom: PromClient,
-  registry: Registry,
-  prefix: string,
-  family: Family,
-  caches: Map<string, Cache>,
-): void {
+function register(registry: Registry, prefix: string, family: Family, caches: Map<string, Cache>): void {
   // Counters cannot be set: at each scrape each one is raised by what the stats grew since the
   // last. Remembered per cache instance, so a cache re-created under the same name adds on.
   const seen = new WeakMap<Cache, Map<string, number>>()
   const labelNames = ['cache', ...family.labels]
   const config = { name: `${prefix}${family.name}`, help: family.help, labelNames, registers: [registry] }
   if (family.type === 'gauge') {
-    new prom.Gauge({
+    new Gauge({
       ...config,
       collect(this: Gauge<string>) {
         this.reset()
@@ -194,7 +177,7 @@ function register(
     })
     return
   }
-  new prom.Counter({
+  new Counter({
     ...config,
     collect(this: Counter<string>) {
       for (const [name, cache] of caches) {
@@ -213,7 +196,6 @@ function register(
 }
 
 function timeLoads(
-  prom: PromClient,
   cache: Cache,
   registry: Registry,
   prefix: string,
@@ -224,7 +206,7 @@ function timeLoads(
   const metric = `${prefix}load_duration_seconds`
   const histogram =
     (registry.getSingleMetric(metric) as Histogram<string> | undefined) ??
-    new prom.Histogram({
+    new Histogram({
       name: metric,
       help: 'Duration of loader calls (getOrSet misses), failed ones included.',
       labelNames: ['cache', 'outcome'],
