@@ -4,7 +4,7 @@ import { type Invalidation, InvalidationOutbox } from './bus/invalidation-outbox
 import { type Duration, parseDuration } from './duration.js'
 import type { CacheEntry } from './entry/entry.js'
 import { decodeEntry, encodeEntry } from './entry/index.js'
-import { plainJsonSize } from './entry/json-size.js'
+import { plainValueSize } from './entry/plain-value-size.js'
 import { CacheError, errors } from './errors.js'
 import { CacheEmitter, type TierName } from './events.js'
 import { SingleFlight } from './flight/single-flight.js'
@@ -219,12 +219,13 @@ export class CacheCore {
 
   /**
    * The size L1 charges for an entry written to memory only, validating its value as
-   * {@link encode} would: memory holds the value by reference, so a plain-JSON object or array
-   * is measured without being encoded ({@link plainJsonSize}, plus the envelope's header and
-   * tags); anything else is encoded, which refuses what the codec cannot round-trip.
+   * {@link encode} would: memory holds the value by reference, so a plain object or array (JSON
+   * with binary leaves, such as a stored HTTP response) is measured without being encoded
+   * ({@link plainValueSize}, plus the envelope's header and tags); anything else is encoded,
+   * which refuses what the codec cannot round-trip.
    */
   localSize(entry: CacheEntry): number {
-    const n = plainJsonSize(entry.value)
+    const n = plainValueSize(entry.value)
     if (n < 0) return this.encode(entry).byteLength
     let size = ENVELOPE_BYTES + n
     for (const tag of entry.tags) size += tag.length + 2

@@ -141,15 +141,21 @@ describe('memory tier bounds', () => {
     expect(await cache.get('k0')).toBeUndefined()
   })
 
-  it('charges a plain-JSON object (measured, not encoded) about what its encoded entry would', async () => {
-    const cache = createCache()
-    const value = { id: 1, text: 'x'.repeat(1000), roles: ['a', 'b'], score: 0.5, ok: true }
-    await cache.set('k', value)
-    const encoded = encodeEntry({ value, createdAt: 0, expiresAt: 0, staleUntil: 0, tags: [] }).byteLength
-    const expected = entryHeapBytes('cache:k', value, encoded)
-    const { bytes } = cache.stats().tiers.memory
-    expect(bytes).toBeGreaterThanOrEqual(expected * 0.97)
-    expect(bytes).toBeLessThanOrEqual(expected * 1.05)
+  it('charges a plain object (measured, not encoded) about what its encoded entry would', async () => {
+    const values = [
+      { id: 1, text: 'x'.repeat(1000), roles: ['a', 'b'], score: 0.5, ok: true },
+      // A stored HTTP response's shape: binary leaves are measured too.
+      { kind: 'response', status: 200, headers: [['etag', '"x"']], body: Buffer.alloc(1000, 1) },
+    ]
+    for (const value of values) {
+      const cache = createCache()
+      await cache.set('k', value)
+      const encoded = encodeEntry({ value, createdAt: 0, expiresAt: 0, staleUntil: 0, tags: [] }).byteLength
+      const expected = entryHeapBytes('cache:k', value, encoded)
+      const { bytes } = cache.stats().tiers.memory
+      expect(bytes).toBeGreaterThanOrEqual(expected * 0.97)
+      expect(bytes).toBeLessThanOrEqual(expected * 1.05)
+    }
   })
 
   it('does not store values above maxEntryBytes and removes the earlier value', async () => {

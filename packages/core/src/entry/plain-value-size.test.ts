@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { encodeValue } from './encode-value.js'
 import { JSON_SAFE, MAX_DEPTH, scanJson } from './json-scan.js'
-import { NOT_PLAIN_JSON, plainJsonSize } from './json-size.js'
+import { NOT_PLAIN, plainValueSize } from './plain-value-size.js'
 
 const record = {
   id: 7,
@@ -16,21 +16,31 @@ function nested(depth: number): unknown {
   return v
 }
 
-describe('plainJsonSize', () => {
+describe('plainValueSize', () => {
   it('is within a few bytes of the encoded length of ASCII text', () => {
     for (const value of [record, [record, record], { a: [] }, ['a', 'bc'], { 'long key': 'v' }]) {
       const encoded = encodeValue(value).byteLength
-      const estimate = plainJsonSize(value)
+      const estimate = plainValueSize(value)
       expect(estimate).toBeGreaterThanOrEqual(encoded - 8)
       expect(estimate).toBeLessThanOrEqual(encoded * 1.25 + 8)
     }
   })
 
   it('counts each number as 8 bytes (a double), whatever its text', () => {
-    expect(plainJsonSize([1, 0.30000000000000004])).toBe(2 + 2 * (8 + 1))
+    expect(plainValueSize([1, 0.30000000000000004])).toBe(2 + 2 * (8 + 1))
   })
 
-  it('gives up on exactly what is not plain JSON, so the encoder validates it', () => {
+  it('measures Buffer and Uint8Array leaves by their bytes', () => {
+    const body = Buffer.alloc(1000, 1)
+    const response = { status: 200, headers: [['etag', '"x"']], body }
+    const estimate = plainValueSize(response)
+    const encoded = encodeValue(response).byteLength
+    expect(estimate).toBeGreaterThanOrEqual(encoded - 8)
+    expect(estimate).toBeLessThanOrEqual(encoded * 1.25 + 8)
+    expect(plainValueSize([new Uint8Array(10)])).toBe(2 + 18 + 1)
+  })
+
+  it('gives up on exactly what is not a plain value, so the encoder validates it', () => {
     const cyclic: Record<string, unknown> = {}
     cyclic.self = cyclic
     const throwing = Object.defineProperty({}, 'x', {
@@ -56,7 +66,9 @@ describe('plainJsonSize', () => {
       new Set(),
       new Date(0),
       { d: new Date(0) },
-      Buffer.from('x'),
+      new Uint16Array(2),
+      { b: Object.create(Buffer.prototype) },
+      new (class Bytes extends Uint8Array {})(2),
       Object.create(null),
       new (class Point {})(),
       holes,
@@ -65,7 +77,7 @@ describe('plainJsonSize', () => {
       throwing,
       nested(MAX_DEPTH + 1),
     ]
-    for (const value of notJson) expect(plainJsonSize(value)).toBe(NOT_PLAIN_JSON)
+    for (const value of notJson) expect(plainValueSize(value)).toBe(NOT_PLAIN)
   })
 
   it('agrees with the JSON scan on the containers it measures', () => {
@@ -78,7 +90,7 @@ describe('plainJsonSize', () => {
       nested(100),
     ]) {
       expect(scanJson(value, 0, new Set())).toBe(JSON_SAFE)
-      expect(plainJsonSize(value)).toBeGreaterThan(0)
+      expect(plainValueSize(value)).toBeGreaterThan(0)
     }
   })
 })
