@@ -50,19 +50,19 @@ export function cells(newestNestMajor) {
   const nestMajors = [...new Set([10, 11, newestNestMajor])].sort((a, b) => a - b)
   return [
     {
-      // The engine with the optional peers it uses and no ioredis: a Keyv store, the ops entry,
-      // and its plugins: metrics on prom-client 14 (the docs project type-checks 15), and spans
+      // The engine with the optional peers it uses and no ioredis: a Keyv store, @cache/ops, and
+      // the plugins: metrics on prom-client 14 (the docs project type-checks 15), and spans
       // without @opentelemetry/api (the plugin takes the tracer it is given).
       name: 'core',
       app: 'core',
-      packages: ['@cache/core', '@cache/prometheus', '@cache/opentelemetry'],
+      packages: ['@cache/core', '@cache/ops', '@cache/prometheus', '@cache/opentelemetry'],
       dependencies: { keyv: '^5.0.0', 'prom-client': '^14.0.0' },
     },
     {
-      // The CLI as installed: its bin, its dependency on the @cache/core tarball.
+      // The CLI as installed: its bin, its dependencies on the @cache/core and @cache/ops tarballs.
       name: 'cli',
       app: 'cli',
-      packages: ['@cache/core', '@cache/cli'],
+      packages: ['@cache/core', '@cache/ops', '@cache/cli'],
       dependencies: {},
     },
     {
@@ -108,6 +108,7 @@ export function docsCell(newestNestMajor) {
     app: 'docs',
     packages: [
       '@cache/core',
+      '@cache/ops',
       '@cache/express',
       '@cache/fastify',
       '@cache/nestjs',
@@ -144,6 +145,7 @@ export const PEER_RANGES = {
   // else builds from source for minutes. The CLI's own tests run its SQLite paths in the workspace.
   '@cache/cli': { '@keyv/sqlite': '^4.0.8' },
   // @cache/core: every adapter cell installs the core tarball of the same run (0.1 today).
+  '@cache/ops': { '@cache/core': '^0.1.0' },
   '@cache/express': { '@cache/core': '^0.1.0', express: '>=4.21 <6' },
   '@cache/fastify': { '@cache/core': '^0.1.0', fastify: '5.x' },
   '@cache/prometheus': { '@cache/core': '^0.1.0', 'prom-client': '>=14 <16' },

@@ -1,12 +1,12 @@
 // The @cache/core consumer script (ESM and CommonJS), with only the optional peers it uses: a Keyv
-// store, the ops entry, Prometheus metrics and OpenTelemetry spans (a tracer of our own: no
+// store, @cache/ops, Prometheus metrics and OpenTelemetry spans (a tracer of our own: no
 // @opentelemetry/api), and no ioredis. Exits 0 by itself once done.
 import { strict as assert } from 'node:assert'
 import { createCache, errors, hashKey, isCacheError } from '@cache/core'
 import { KeyvStore } from '@cache/core/keyv'
-import { exportEntries } from '@cache/core/ops'
 import { instrumentCache } from '@cache/core/trace'
 import { type SpanLike, traceWithOpenTelemetry } from '@cache/opentelemetry'
+import { exportEntries } from '@cache/ops'
 import { registerCacheMetrics } from '@cache/prometheus'
 import { Keyv } from 'keyv'
 import { Registry } from 'prom-client'

@@ -9,6 +9,7 @@ export const PUBLIC_PACKAGES = {
   '@cache/express': 'packages/express',
   '@cache/fastify': 'packages/fastify',
   '@cache/nestjs': 'packages/nestjs',
+  '@cache/ops': 'packages/ops',
   '@cache/cli': 'packages/cli',
   '@cache/prometheus': 'packages/prometheus',
   '@cache/opentelemetry': 'packages/opentelemetry',

@@ -7,7 +7,6 @@ export default {
     keyv: 'src/keyv.ts',
     http: 'src/http.ts',
     layout: 'src/layout.ts',
-    ops: 'src/ops.ts',
     trace: 'src/trace.ts',
   }),
   // require-peer.ts resolves optional peers from `import.meta.url`; the CJS build needs the shim.

@@ -1,5 +1,5 @@
-import type { EndpointFactory } from '@cache/core/ops'
 import type { RedisStore } from '@cache/core/redis'
+import type { EndpointFactory } from '@cache/ops/tooling'
 import { int, type ParsedArgs, str } from './args.js'
 import { CliError, usageError } from './cli-error.js'
 import type { CliIo } from './cli-io.js'
@@ -147,6 +147,6 @@ export async function openSpec(
   if (kind === 'redis') return openRedis(spec, args)
   if (kind === 'sqlite') return openSqlite(spec, missingSqlite)
   const path = spec.replace(/^file:\/\//i, '')
-  const { snapshotFile } = await import('@cache/core/ops')
+  const { snapshotFile } = await import('@cache/ops')
   return { kind: 'file', target: snapshotFile(path), path, label: path, close: async () => {} }
 }

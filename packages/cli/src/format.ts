@@ -1,4 +1,4 @@
-import type { SkipCounts } from '@cache/core/ops'
+import type { SkipCounts } from '@cache/ops'
 
 const nf = new Intl.NumberFormat('en-US')
 

@@ -1,5 +1,6 @@
-import { publishInvalidation, rootNamespace, scanRedisKeys, scanStoreKeys } from '@cache/core/ops'
+import { rootNamespace } from '@cache/core/layout'
 import type { RedisStore } from '@cache/core/redis'
+import { publishInvalidation, scanRedisKeys, scanStoreKeys } from '@cache/ops/tooling'
 import { JSON_OPTION, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { EXIT, usageError } from '../cli-error.js'
 import { out, outJson } from '../cli-io.js'

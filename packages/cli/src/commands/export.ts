@@ -1,5 +1,6 @@
 import { dirname } from 'node:path'
-import { exportSnapshot, scanStoreKeys } from '@cache/core/ops'
+import { exportSnapshot } from '@cache/ops'
+import { scanStoreKeys } from '@cache/ops/tooling'
 import { JSON_OPTION, REDIS_OPTIONS, required, str } from '../args.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { out, outJson } from '../cli-io.js'

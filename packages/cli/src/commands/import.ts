@@ -1,4 +1,4 @@
-import { importSnapshot, validateSnapshot } from '@cache/core/ops'
+import { importSnapshot, validateSnapshot } from '@cache/ops'
 import { JSON_OPTION, REDIS_OPTIONS, required, str } from '../args.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { err, out, outJson } from '../cli-io.js'

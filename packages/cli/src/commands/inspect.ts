@@ -1,6 +1,6 @@
 import { inspect as show } from 'node:util'
 import { decodeEntry } from '@cache/core'
-import { classifyEntry, readCodecVersion } from '@cache/core/ops'
+import { classifyEntry, readCodecVersion } from '@cache/ops/tooling'
 import { JSON_OPTION, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { CliError, usageError } from '../cli-error.js'
 import { out, outJson } from '../cli-io.js'

@@ -1,4 +1,4 @@
-import { classifyEntry, isRedisStore, scanRedisKeys } from '@cache/core/ops'
+import { classifyEntry, isRedisStore, scanRedisKeys } from '@cache/ops/tooling'
 import { int, JSON_OPTION, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'

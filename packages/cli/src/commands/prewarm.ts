@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { access } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
-import { runConcurrent } from '@cache/core/ops'
+import { runConcurrent } from '@cache/ops/tooling'
 import { int, JSON_OPTION, list, required, str } from '../args.js'
 import { CliError, EXIT, usageError } from '../cli-error.js'
 import { err, out, outJson } from '../cli-io.js'

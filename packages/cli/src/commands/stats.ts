@@ -1,4 +1,5 @@
-import { readPublishedStats, scanStoreKeys } from '@cache/core/ops'
+import { readPublishedStats } from '@cache/ops'
+import { scanStoreKeys } from '@cache/ops/tooling'
 import { JSON_OPTION, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { out, outJson } from '../cli-io.js'
 import type { Command } from '../command.js'
@@ -13,7 +14,7 @@ export const statsCommand: Command = {
     usage: '--redis URL [--namespace NS] [--json]',
     details:
       'Entries are counted with SCAN (never KEYS). Hit/miss counters appear when the apps call\n' +
-      "publishStats(cache, store) from '@cache/core/ops'; they are summed over live processes.",
+      "publishStats(cache, store) from '@cache/ops'; they are summed over live processes.",
     options: {
       ...REDIS_OPTIONS,
       namespace: namespaceOption('count only this namespace (and its children)'),

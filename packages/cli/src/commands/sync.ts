@@ -1,4 +1,4 @@
-import { type SyncDirection, syncCaches } from '@cache/core/ops'
+import { type SyncDirection, syncCaches } from '@cache/ops'
 import { JSON_OPTION, REDIS_OPTIONS, required, str } from '../args.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { out, outJson } from '../cli-io.js'
