@@ -57,6 +57,35 @@ describe('InvalidationOutbox', () => {
     outbox.close()
   })
 
+  it('while failing, a new message is queued in order without waiting for another attempt', async () => {
+    const t = target()
+    let release!: () => void
+    const outbox = new InvalidationOutbox(t, 100)
+    t.down = true
+    expect(await outbox.send({ kind: 'keys', keys: ['ns:a'] })).toBeUndefined()
+    // Past the end of the failed attempt (not joining it while it winds down).
+    await new Promise((resolve) => setImmediate(resolve))
+    // The store now hangs instead of failing: an attempt would not end until it is released.
+    t.down = false
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const apply = t.apply
+    t.apply = async (message: Invalidation) => {
+      await gate
+      return apply(message)
+    }
+    expect(await outbox.send({ kind: 'tags', tags: ['t1'] })).toBeUndefined()
+    expect(outbox.pending).toBe(2)
+    expect(outbox.blocks('ns:b', ['t1'])).toBe(true)
+    release()
+    await vi.waitFor(() => expect(outbox.pending).toBe(0))
+    expect(t.applied.map((m) => m.kind)).toEqual(['keys', 'tags'])
+    // Delivered again: the next message waits for its own delivery and reports what it removed.
+    expect(await outbox.send({ kind: 'keys', keys: ['ns:c'] })).toBe(1)
+    outbox.close()
+  })
+
   it('a message already in the store only waits for the bus', async () => {
     const t = target()
     const outbox = new InvalidationOutbox(t, 100)

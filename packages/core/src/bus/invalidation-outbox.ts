@@ -85,12 +85,19 @@ export class InvalidationOutbox {
    * that attempt is over, to the entries the store removed for `message`, or `undefined` when it
    * is still pending (it is then replayed in the background). `stored` queues only the bus part
    * (the store already has it).
+   *
+   * When the last delivery failed (a retry is scheduled), the attempt still starts but `send`
+   * resolves at once to `undefined`: the message can only reach the store after those before it,
+   * and waiting would cost its caller one more store deadline per invalidation during a stall
+   * (a request that invalidates twice would wait twice).
    */
   async send(message: Invalidation, stored = false): Promise<number | undefined> {
     const item = pending(message, stored)
+    const failing = this.#timer !== undefined
     this.#push(item)
     if (this.#size > this.#max) this.#collapse()
     void this.flush(false)
+    if (failing) return undefined
     await item.attempted
     return item.delivered ? item.removed : undefined
   }
