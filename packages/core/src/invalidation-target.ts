@@ -4,8 +4,8 @@ import { CacheError, errors } from './errors.js'
 import { namespacePrefixes } from './keys/key-layout.js'
 
 const PROBE = { probe: true } as const
-const SLOW = { slow: true } as const
-const SLOW_PROBE = { probe: true, slow: true } as const
+const STEPPED = { stepped: true } as const
+const STEPPED_PROBE = { probe: true, stepped: true } as const
 
 /** How the invalidation outbox of `core` reaches the store and the bus. */
 export function invalidationTarget(core: CacheCore): OutboxTarget {
@@ -23,12 +23,12 @@ export function invalidationTarget(core: CacheCore): OutboxTarget {
         case 'clear':
           return l2.call(
             'clear',
-            async (s) => {
+            async (s, progress) => {
               let removed = 0
-              for (const prefix of message.prefixes) removed += await s.clear(prefix)
+              for (const prefix of message.prefixes) removed += await s.clear(prefix, progress)
               return removed
             },
-            probe ? SLOW_PROBE : SLOW,
+            probe ? STEPPED_PROBE : STEPPED,
           )
       }
     },

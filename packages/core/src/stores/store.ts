@@ -54,8 +54,12 @@ export interface CacheStore {
   delete(key: string): Promise<boolean>
   /** Removes every key that carries one of `tags`; resolves to how many were removed. */
   invalidateTags(tags: readonly string[]): Promise<number>
-  /** Removes every key that starts with `prefix` (a namespace, `'app:'`); resolves to how many were removed. */
-  clear(prefix: string): Promise<number>
+  /**
+   * Removes every key that starts with `prefix` (a namespace, `'app:'`); resolves to how many were
+   * removed. A store that walks its keyspace in steps calls `progress` after each one, so the
+   * cache can cut a stalled walk after one deadline without cutting a long, healthy one.
+   */
+  clear(prefix: string, progress?: () => void): Promise<number>
   /** Releases what the store created (connections, timers). Idempotent. */
   close(): Promise<void>
 }

@@ -19,6 +19,8 @@ interface ReadBatch {
   dones: ReadDone[]
 }
 
+const NO_PROGRESS = (): void => {}
+
 /** Per-call options of {@link RemoteTier.call}. */
 export interface CallOptions<T> {
   /**
@@ -32,15 +34,14 @@ export interface CallOptions<T> {
    */
   late?: (value: T) => void
   /**
-   * A call that walks the keyspace (a namespace clear: SCAN + UNLINK) gets
-   * {@link SLOW_CALL_FACTOR} times the deadline: cut at the usual one, it would fail on any large
-   * namespace, and the invalidation outbox would start it over and over. @default false
+   * A call that walks the keyspace in steps (a namespace clear: SCAN + UNLINK): its deadline
+   * runs from its last step (the `progress` the call's function receives), not from its start.
+   * Cut after one deadline in all, it would fail on any large namespace, and the invalidation
+   * outbox would start it over and over; a stalled store still cuts it after one deadline.
+   * @default false
    */
-  slow?: boolean
+  stepped?: boolean
 }
-
-/** How many deadlines a `slow` call gets. */
-export const SLOW_CALL_FACTOR = 20
 
 /** Fault handling around the remote store. */
 export interface RemoteTierOptions {
@@ -69,7 +70,6 @@ export class RemoteTier {
   readonly store: CacheStore
   readonly #breaker: CircuitBreaker
   readonly #deadlines: DeadlineBuckets
-  readonly #slowDeadlines: DeadlineBuckets
   readonly #batchGets: boolean
   #batch: ReadBatch | undefined
   /** Holds the calls made before the store's first connection; dropped once it has opened. */
@@ -79,7 +79,6 @@ export class RemoteTier {
     this.store = store
     this.#breaker = new CircuitBreaker(options.breaker)
     this.#deadlines = new DeadlineBuckets(options.timeout)
-    this.#slowDeadlines = new DeadlineBuckets(options.timeout * SLOW_CALL_FACTOR)
     this.#batchGets = store.capabilities.batchGets === true
     if (
       canConnect(store) &&
@@ -106,19 +105,26 @@ export class RemoteTier {
     return this.#deadlines.ms
   }
 
-  /** Runs `fn` against the store under the deadline and the breaker. */
-  call<T>(operation: string, fn: (store: CacheStore) => Promise<T>, options?: CallOptions<T>): Promise<T> {
+  /**
+   * Runs `fn` against the store under the deadline and the breaker. `progress` restarts the
+   * deadline of a `stepped` call (it does nothing for the others).
+   */
+  call<T>(
+    operation: string,
+    fn: (store: CacheStore, progress: () => void) => Promise<T>,
+    options?: CallOptions<T>,
+  ): Promise<T> {
     if (this.#gate !== undefined && this.#gated()) {
       return new Promise((resolve, reject) =>
         this.#hold(operation, () => this.call(operation, fn, options).then(resolve, reject), reject),
       )
     }
     if (options?.probe !== true && !this.#breaker.allow()) return Promise.reject(this.#open(operation))
+    if (options?.stepped === true) return this.#guardSteps(operation, fn, options.late)
     return this.#guard(
       operation,
-      this.#start(() => fn(this.store)),
+      this.#start(() => fn(this.store, NO_PROGRESS)),
       options?.late,
-      options?.slow === true ? this.#slowDeadlines : this.#deadlines,
     )
   }
 
@@ -220,12 +226,8 @@ export class RemoteTier {
     )
   }
 
-  #guard<T>(
-    operation: string,
-    work: Promise<T>,
-    late?: (value: T) => void,
-    deadlines = this.#deadlines,
-  ): Promise<T> {
+  #guard<T>(operation: string, work: Promise<T>, late?: (value: T) => void): Promise<T> {
+    const deadlines = this.#deadlines
     return new Promise<T>((resolve, reject) => {
       const call = new StoreCall(this, operation, reject, deadlines.ms)
       deadlines.add(call)
@@ -241,16 +243,61 @@ export class RemoteTier {
         (error) => {
           if (!deadlines.settle(call)) return
           this.#breaker.failure()
-          reject(
-            new CacheError(
-              errors.ERR_CACHE_STORE,
-              `${this.store.name}: ${operation} failed: ${(error as Error)?.message}`,
-              { cause: error },
-            ),
-          )
+          reject(this.#failed(operation, error))
         },
       )
     })
+  }
+
+  /** {@link #guard} for a `stepped` call: one timer of its own, restarted by each step. */
+  #guardSteps<T>(
+    operation: string,
+    fn: (store: CacheStore, progress: () => void) => Promise<T>,
+    late?: (value: T) => void,
+  ): Promise<T> {
+    const ms = this.#deadlines.ms
+    return new Promise<T>((resolve, reject) => {
+      let settled = false
+      let timer: NodeJS.Timeout | undefined
+      const arm = () => {
+        clearTimeout(timer)
+        timer = setTimeout(() => {
+          settled = true
+          this.timedOut(operation, reject, ms)
+        }, ms)
+        timer.unref?.()
+      }
+      const settle = () => {
+        if (settled) return false
+        settled = true
+        clearTimeout(timer)
+        return true
+      }
+      arm()
+      this.#start(() => fn(this.store, () => settled || arm())).then(
+        (value) => {
+          if (!settle()) {
+            late?.(value)
+            return
+          }
+          this.#breaker.success()
+          resolve(value)
+        },
+        (error) => {
+          if (!settle()) return
+          this.#breaker.failure()
+          reject(this.#failed(operation, error))
+        },
+      )
+    })
+  }
+
+  #failed(operation: string, error: unknown): CacheError {
+    return new CacheError(
+      errors.ERR_CACHE_STORE,
+      `${this.store.name}: ${operation} failed: ${(error as Error)?.message}`,
+      { cause: error },
+    )
   }
 
   /** @internal A call past its deadline: abandoned (a late answer is dropped, a late failure swallowed). */

@@ -262,10 +262,11 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     )
   }
 
-  async clear(prefix: string): Promise<number> {
+  async clear(prefix: string, progress?: () => void): Promise<number> {
     // The generation first: a load of the namespace that started before the clear stores nothing.
     await (this.client as ScriptClient).cacheBump(this.#keys.generation('p', prefix), this.#genTtl)
-    return this.#unlinkMatching(`${escapeGlob(this.#prefix + prefix)}*`)
+    progress?.()
+    return this.#unlinkMatching(`${escapeGlob(this.#prefix + prefix)}*`, progress)
   }
 
   /** Removes keys matching a glob pattern (SCAN MATCH + UNLINK, never KEYS). */
@@ -288,7 +289,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     }
   }
 
-  async #unlinkMatching(match: string): Promise<number> {
+  async #unlinkMatching(match: string, progress?: () => void): Promise<number> {
     let removed = 0
     for (const node of this.#nodes()) {
       let cursor = '0'
@@ -301,6 +302,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
             : [await node.unlink(...keys)]
           removed += counts.reduce((a, b) => a + b, 0)
         }
+        progress?.()
       } while (cursor !== '0')
     }
     return removed
