@@ -267,6 +267,25 @@ describe('wrap', () => {
       expect.objectContaining({ code: errors.ERR_CACHE_INVALID_OPTION }),
     )
   })
+
+  it('tags each result, fixed or from the arguments', async () => {
+    const cache = createCache()
+    let calls = 0
+    const user = cache.wrap(async (id: string) => ({ id, at: ++calls }), {
+      name: 'user',
+      tags: (id) => [`user:${id}`],
+    })
+    const all = cache.wrap(async () => ++calls, { name: 'all', tags: ['users'] })
+    await user('a')
+    await user('b')
+    await all()
+    await cache.invalidateTags(['user:a'])
+    expect(await user('a')).toEqual({ id: 'a', at: 4 })
+    expect(await user('b')).toEqual({ id: 'b', at: 2 })
+    expect(await all()).toBe(3)
+    await cache.invalidateTags(['users'])
+    expect(await all()).toBe(5)
+  })
 })
 
 describe('stats and events', () => {

@@ -5,11 +5,13 @@ import { hashKey } from './keys/index.js'
 import { assertKnownOptions, optionKeys } from './known-options.js'
 
 /** Options of `wrap`. */
-export interface WrapOptions<A extends unknown[]> extends GetOrSetOptions {
+export interface WrapOptions<A extends unknown[]> extends Omit<GetOrSetOptions, 'tags'> {
   /** Stable name of the memoized function, part of every key. @default fn.name (required when the function is anonymous) */
   name?: string
   /** Derives the key from the arguments; hashed canonically. @default (...args) => args */
   key?: (...args: A) => unknown
+  /** Tags of each stored result, for `invalidateTags`: fixed, or from the call's arguments. @default [] */
+  tags?: readonly string[] | ((...args: A) => readonly string[])
 }
 
 const WRAP_OPTIONS = optionKeys<WrapOptions<unknown[]>>({ ...GET_OR_SET_FLAGS, name: true, key: true })
@@ -32,6 +34,11 @@ export function wrapFunction<A extends unknown[], R>(
   }
   const keyOf = options.key ?? ((...args: A) => args)
   const ns = cache.namespace('wrap').namespace(name.replace(/[^A-Za-z0-9_.-]/g, '_'))
-  const { name: _n, key: _k, ...rest } = options
-  return (...args: A) => ns.getOrSet<R>(hashKey(keyOf(...args)), () => fn(...args), rest)
+  const { name: _n, key: _k, tags, ...rest } = options
+  if (typeof tags !== 'function') {
+    const fixed: GetOrSetOptions = tags === undefined ? rest : { ...rest, tags }
+    return (...args: A) => ns.getOrSet<R>(hashKey(keyOf(...args)), () => fn(...args), fixed)
+  }
+  return (...args: A) =>
+    ns.getOrSet<R>(hashKey(keyOf(...args)), () => fn(...args), { ...rest, tags: tags(...args) })
 }

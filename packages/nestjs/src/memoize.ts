@@ -1,4 +1,4 @@
-import { type Cache, CacheError, type Duration, errors, hashKey, parseDuration } from '@cache/core'
+import { type Cache, CacheError, type Duration, errors, parseDuration, type WrapOptions } from '@cache/core'
 import { Inject } from '@nestjs/common'
 import { RESPONSE_CACHE } from './tokens.js'
 
@@ -23,12 +23,15 @@ const CACHE = Symbol.for('@cache/nestjs.memoize-cache')
 // The key and tags callbacks may take the first arguments only.
 type AsyncMethod<A extends unknown[]> = (...args: [...A, ...never[]]) => Promise<unknown>
 type Fn<R> = (...args: unknown[]) => R
+/** The method as `cache.wrap` memoizes it: the instance first, then the call's arguments. */
+type Bound = (self: object, ...args: unknown[]) => Promise<unknown>
 
 /**
  * Memoizes an async method of any provider with the module's cache (Nest declined this feature:
- * nestjs/nest#1032). Calls with equal arguments (canonical encoding: key order does not matter)
- * share one result, computed once at a time per key (and once across processes with Redis), in
- * the cache's `memo/<name>` namespace. Results must be values the cache can encode.
+ * nestjs/nest#1032), through `cache.wrap`. Calls with equal arguments (canonical encoding: key
+ * order does not matter) share one result, computed once at a time per key (and once across
+ * processes with Redis), in the cache's `wrap/<name>` namespace. Results must be values the cache
+ * can encode.
  *
  * The provider must be created by Nest in a module that sees `ResponseCacheModule` (global by
  * default); an instance made with `new` calls the method directly.
@@ -53,16 +56,28 @@ export function Memoize<A extends unknown[] = never[]>(options: MemoizeOptions<A
     if (ttl !== undefined) parseDuration(ttl, 'ttl')
     if (grace !== undefined && grace !== false) parseDuration(grace, 'grace')
     const keyOf = (options.key ?? ((...args: unknown[]) => args)) as Fn<unknown>
-    const tagsOf = typeof tags === 'function' ? (tags as Fn<readonly string[]>) : () => tags
-    const fullName = (name ?? `${target.constructor.name}.${String(property)}`).replace(/[^\w.-]/g, '_')
-    const spaces = new WeakMap<Cache, Cache>()
+    const wrapOptions: WrapOptions<[object, ...unknown[]]> = {
+      name: name ?? `${target.constructor.name}.${String(property)}`,
+      key: (_self, ...args) => keyOf(...args),
+      ...(ttl === undefined ? {} : { ttl }),
+      ...(grace === undefined ? {} : { grace }),
+      ...(tags === undefined
+        ? {}
+        : {
+            tags:
+              typeof tags === 'function'
+                ? (_self, ...args) => (tags as Fn<readonly string[]>)(...args)
+                : tags,
+          }),
+    }
+    const bound: Bound = (self, ...args) => original.apply(self, args)
+    const wrapped = new WeakMap<Cache, Bound>()
     const memoized = function (this: { [CACHE]?: Cache }, ...args: unknown[]): Promise<unknown> {
       const cache = this[CACHE]
       if (cache === undefined) return original.apply(this, args)
-      let space = spaces.get(cache)
-      if (space === undefined) spaces.set(cache, (space = cache.namespace('memo').namespace(fullName)))
-      const load = () => original.apply(this, args)
-      return space.getOrSet(hashKey(keyOf(...args)), load, { ttl, grace, tags: tagsOf(...args) })
+      let fn = wrapped.get(cache)
+      if (fn === undefined) wrapped.set(cache, (fn = cache.wrap(bound, wrapOptions)))
+      return fn(this, ...args)
     }
     Object.defineProperty(memoized, 'name', { value: original.name })
     descriptor.value = memoized as unknown as T

@@ -96,7 +96,7 @@ describe('@Memoize()', () => {
     await users.byId('x', 'req-1')
     await users.byId('x', 'req-2')
     expect(users.calls).toBe(1)
-    expect(await cache.namespace('memo').namespace('users.byId').get(hashKey('x'))).toEqual({ id: 'x' })
+    expect(await cache.namespace('wrap').namespace('users.byId').get(hashKey('x'))).toEqual({ id: 'x' })
   })
 
   it('tags results: invalidateTags recomputes', async () => {

@@ -82,7 +82,7 @@ describe.each(PLATFORMS)('two modules with their own ResponseCacheModule, on %s'
     expect([(await call(`${t.url}/a`)).xCache, (await call(`${t.url}/b`)).xCache]).toEqual(['HIT', 'MISS'])
     // Each module's providers get its own cache, and memoize into it (each computed twice: once
     // more after its cache was cleared).
-    const memo = (cache: Cache) => cache.namespace('memo').namespace('Service.compute').get(hashKey([]))
+    const memo = (cache: Cache) => cache.namespace('wrap').namespace('Service.compute').get(hashKey([]))
     expect([await memo(a), await memo(b)]).toEqual([2, 2])
     expect(t.app.get(A.FeatureController, { strict: false }).cache).toBe(a)
     expect(t.app.get(B.FeatureController, { strict: false }).cache).toBe(b)
