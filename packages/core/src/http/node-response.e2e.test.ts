@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { until } from '@cache/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -59,6 +59,64 @@ describe('Node response helpers shared by the adapters', () => {
     const response = await fetch(url)
     expect([await response.text(), response.headers.get('x-cache')]).toEqual(['chunk-1 chunk-2', 'MISS'])
     expect(results[0]?.kind).toBe('passthrough')
+  })
+
+  it("holds a response on a framework's prototype (as Express sets) without adding own properties", async () => {
+    // Adding own properties to such a response costs V8 a new hidden class per response.
+    const frameworkProto = Object.create(ServerResponse.prototype) as ServerResponse
+    const results: Produced[] = []
+    const ownDuringHold: boolean[] = []
+    const url = await serve(async (res) => {
+      Object.setPrototypeOf(res, frameworkProto)
+      const streaming = res.req.url === '/stream'
+      const pending = holdNodeResponse(res, {
+        maxBytes: 100,
+        onRelease: () => res.setHeader('x-cache', 'MISS'),
+      })
+      ownDuringHold.push(['writeHead', 'write', 'end'].some((name) => Object.hasOwn(res, name)))
+      if (streaming) res.write('chunk-1 ')
+      setImmediate(() => res.end(streaming ? 'chunk-2' : 'whole'))
+      const produced = await pending
+      results.push(produced)
+      if (produced.kind === 'captured')
+        writeNodeDecision(res, {
+          kind: 'send',
+          status: 200,
+          headers: [],
+          body: produced.body,
+          replace: false,
+        })
+    })
+    const streamed = await fetch(`${url}/stream`)
+    expect([await streamed.text(), streamed.headers.get('x-cache')]).toEqual(['chunk-1 chunk-2', 'MISS'])
+    expect(await (await fetch(url)).text()).toBe('whole')
+    expect(results.map((r) => r.kind)).toEqual(['passthrough', 'captured'])
+    expect(ownDuringHold).toEqual([false, false])
+  })
+
+  it('chains to own overrides a middleware set on the response (a compression wrapper)', async () => {
+    let held: Produced | undefined
+    const url = await serve(async (res) => {
+      Object.setPrototypeOf(res, Object.create(ServerResponse.prototype))
+      const write = res.write
+      const end = res.end
+      res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+        return (write as (...args: unknown[]) => boolean).call(this, String(chunk).toUpperCase(), ...rest)
+      } as ServerResponse['write']
+      res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+        return (end as (...args: unknown[]) => ServerResponse).call(
+          this,
+          chunk && String(chunk).toUpperCase(),
+          ...rest,
+        )
+      } as ServerResponse['end']
+      const pending = holdNodeResponse(res, { maxBytes: 3, onRelease: () => {} })
+      res.write('over ')
+      res.end('limit')
+      held = await pending
+    })
+    expect(await (await fetch(url)).text()).toBe('OVER LIMIT')
+    expect(held?.kind).toBe('passthrough')
   })
 
   it('captures a body written then ended in the same synchronous run, as Fastify 4 sends (writeHead, write, end())', async () => {

@@ -1,11 +1,8 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
+import { startHold } from './response-hold.js'
 import type { HttpDecision, Produced } from './types.js'
 
-type Callback = (error?: Error | null) => void
-type Writer = (this: ServerResponse, ...args: unknown[]) => unknown
-
 const ABORTED: Produced = Object.freeze({ kind: 'aborted' })
-const EMPTY = Buffer.alloc(0)
 
 /**
  * True when nothing written to `res` can reach the client any more: the response or its socket
@@ -40,91 +37,7 @@ export function holdNodeResponse(
   // for it would take the handler's later `end()` for a delivered, storable response.
   if (isClientGone(raw)) return Promise.resolve(ABORTED)
   const preset = new Set(raw.getHeaderNames())
-  return new Promise<Produced>((resolve) => {
-    const original = {
-      writeHead: raw.writeHead,
-      write: raw.write,
-      end: raw.end,
-      flushHeaders: raw.flushHeaders,
-      addTrailers: raw.addTrailers,
-    }
-    // Writes held back (their arguments, to replay them as they were made, and their bytes).
-    const pending: { args: unknown[]; bytes: Buffer }[] = []
-    let pendingBytes = 0
-    let settled = false
-    const settle = (produced: Produced) => {
-      if (settled) return
-      settled = true
-      Object.assign(raw, original)
-      raw.off('close', onClose)
-      resolve(produced)
-    }
-    const onClose = () => settle(ABORTED)
-    // Resolves as a pass-through and sends what was held back; answers as the last write would.
-    const release = (): boolean => {
-      if (settled) return true
-      settle({ kind: 'passthrough', status: raw.statusCode })
-      if (!raw.headersSent) capture?.onRelease()
-      let ok = true
-      for (const write of pending)
-        ok = (original.write as unknown as Writer).apply(raw, write.args) as boolean
-      pending.length = 0
-      return ok
-    }
-    const afterFinish = (callback: unknown) => {
-      if (typeof callback === 'function') raw.once('finish', callback as Callback)
-    }
-
-    raw.writeHead = function writeHead(this: ServerResponse, status: number, ...rest: unknown[]) {
-      this.statusCode = status
-      if (typeof rest[0] === 'string') this.statusMessage = rest.shift() as string
-      setHeaders(this, rest[0])
-      return this
-    } as ServerResponse['writeHead']
-    raw.flushHeaders = function flushHeaders(this: ServerResponse) {
-      if (!capture) return
-      release()
-      original.flushHeaders.call(this)
-    }
-    raw.addTrailers = function addTrailers(this: ServerResponse, trailers) {
-      // Trailers are not stored: the response goes out as the app writes it.
-      if (!capture) return
-      release()
-      original.addTrailers.call(this, trailers)
-    }
-    raw.write = function write(this: ServerResponse, ...args: unknown[]) {
-      if (!capture) {
-        afterFinish(args.find((arg) => typeof arg === 'function'))
-        return true
-      }
-      const [chunk, encoding] = args
-      const bytes = toBuffer(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined)
-      pending.push({ args, bytes })
-      pendingBytes += bytes.byteLength
-      if (pendingBytes > capture.maxBytes) return release()
-      // No `end()` in the same synchronous run: a stream, whose parts must go out as they come
-      // A tick, not a microtask: a stream ends through `process.nextTick` callbacks, which Node
-      // runs before microtasks; only a tick queued now runs before those.
-      if (pending.length === 1) process.nextTick(release)
-      return true
-    } as ServerResponse['write']
-    raw.end = function end(this: ServerResponse, chunk?: unknown, encoding?: unknown, cb?: unknown) {
-      if (typeof chunk === 'function') [cb, chunk, encoding] = [chunk, undefined, undefined]
-      else if (typeof encoding === 'function') [cb, encoding] = [encoding, undefined]
-      let body = capture ? toBuffer(chunk, encoding as BufferEncoding | undefined) : EMPTY
-      if (capture && pending.length > 0) body = Buffer.concat([...pending.map((write) => write.bytes), body])
-      if (capture && body.byteLength > capture.maxBytes) {
-        release()
-        return (original.end as unknown as Writer).call(this, chunk, encoding, cb)
-      }
-      for (const write of pending) afterFinish(write.args.find((arg) => typeof arg === 'function'))
-      pending.length = 0
-      afterFinish(cb)
-      settle({ kind: 'captured', status: this.statusCode, headers: this.getHeaders(), body, preset })
-      return this
-    } as ServerResponse['end']
-    raw.once('close', onClose)
-  })
+  return new Promise<Produced>((resolve) => startHold(raw, capture, preset, resolve))
 }
 
 /**
@@ -162,27 +75,4 @@ export function writeNodeDecision(
     }
   }
   raw.end(decision.kind === 'send' ? decision.body : undefined)
-}
-
-function toBuffer(chunk: unknown, encoding: BufferEncoding | undefined): Buffer {
-  if (chunk === undefined || chunk === null) return EMPTY
-  if (typeof chunk === 'string') return Buffer.from(chunk, encoding ?? 'utf8')
-  if (Buffer.isBuffer(chunk)) return chunk
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-  return Buffer.from(String(chunk))
-}
-
-// writeHead accepts an object, an array of [name, value] pairs, or a flat [name, value, ...] list.
-function setHeaders(raw: ServerResponse, headers: unknown): void {
-  if (headers === undefined || headers === null) return
-  if (Array.isArray(headers)) {
-    if (Array.isArray(headers[0])) for (const [name, value] of headers) raw.setHeader(name, value)
-    else for (let i = 0; i + 1 < headers.length; i += 2) raw.setHeader(headers[i], headers[i + 1])
-    return
-  }
-  const record = headers as OutgoingHttpHeaders
-  for (const name of Object.keys(record)) {
-    const value = record[name]
-    if (value !== undefined) raw.setHeader(name, value)
-  }
 }
