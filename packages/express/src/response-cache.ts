@@ -6,6 +6,7 @@ import {
   type HttpCache,
   type HttpDecision,
   type HttpInvalidation,
+  handledRequests,
   type ResolvedRoute,
   type RouteCacheOptions,
   writeNodeDecision,
@@ -62,8 +63,8 @@ export interface ResponseCacheMiddleware extends RouteMiddleware {
   close(): Promise<void>
 }
 
-// Set on a request by the first responseCache middleware it meets, so a nested one passes through.
-const HANDLED = Symbol.for('@cache/express.handled')
+// Requests taken by the first responseCache middleware they meet, so a nested one passes them through.
+const handled = handledRequests('@cache/express.handled')
 
 /**
  * Express response caching, glue only: the rules live in `@cache/core/http`. Use it app-wide
@@ -104,8 +105,7 @@ export function responseCache<P = Request['params']>(
 
 function handlerFor(http: HttpCache<Request>, route: ResolvedRoute<Request>): RequestHandler {
   return function responseCacheMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const marked = req as Request & { [HANDLED]?: true }
-    if (marked[HANDLED]) {
+    if (handled.has(req)) {
       next()
       return
     }
@@ -114,7 +114,7 @@ function handlerFor(http: HttpCache<Request>, route: ResolvedRoute<Request>): Re
     try {
       result = http.respond(requestInfo(req), route, (mode) => {
         // Marked when the chain goes on (a hit answered here needs no mark).
-        marked[HANDLED] = true
+        handled.add(req)
         return produceResponse(req, res, next, mode, (names) => {
           preset = names
         })

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
   type HttpCache,
   type HttpDecision,
+  handledRequests,
   hideConditionalHeaders,
   holdNodeResponse as holdResponse,
   type Produce,
@@ -23,8 +24,8 @@ interface PlatformResponse {
 }
 
 const PASSTHROUGH: Produced = Object.freeze({ kind: 'passthrough' })
-// Set on Node's request by the first ResponseCacheInterceptor it meets; a second one passes it through.
-const HANDLED = Symbol.for('@cache/nestjs.handled')
+// Node requests taken by the first ResponseCacheInterceptor they meet; a second one passes them through.
+const handled = handledRequests('@cache/nestjs.handled')
 const logger = new Logger('ResponseCache')
 
 /**
@@ -60,9 +61,9 @@ export class ResponseCacheInterceptor implements NestInterceptor {
     if (entry === null) return next.handle()
     const host = context.switchToHttp()
     const req = host.getRequest<PlatformRequest>()
-    const rawReq = (req.raw ?? req) as IncomingMessage & { [HANDLED]?: true }
-    if (rawReq[HANDLED]) return next.handle()
-    rawReq[HANDLED] = true
+    const rawReq = (req.raw ?? req) as IncomingMessage
+    if (handled.has(rawReq)) return next.handle()
+    handled.add(rawReq)
     const res = host.getResponse<PlatformResponse>()
     const route = entry.route(context)
     return new Observable((subscriber) => this.#serve(entry, route, req, rawReq, res, next, subscriber))

@@ -13,6 +13,7 @@ export {
   formatCacheStatus,
 } from './cache-status.js'
 export { bodyEtag, ifNoneMatchMatches } from './etag.js'
+export { handledRequests } from './handled-requests.js'
 export { hideConditionalHeaders } from './headers.js'
 export { createHttpCache, HttpCache, type HttpCacheOptions, type HttpInvalidation } from './http-cache.js'
 export { type NodeRequestFacts, nodeRequestInfo } from './node-request-info.js'
