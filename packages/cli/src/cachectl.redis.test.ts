@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createCache } from '@cache/core'
 import { RedisStore } from '@cache/core/redis'
 import { publishStats } from '@cache/ops'
-import { findFreePort, until, useRedis } from '@cache/test-utils'
+import { findFreePort, PATIENT_REMOTE, until, useRedis } from '@cache/test-utils'
 import { KeyvSqlite } from '@keyv/sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CACHECTL, hasTerminalControls, runCli, runMain } from './run-cli.js'
@@ -36,7 +36,7 @@ function cli(sub: string, ...args: string[]) {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cachectl-'))
   store = await openStore('main')
-  const cache = createCache({ namespace: 'app', store, memory: false })
+  const cache = createCache({ namespace: 'app', store, memory: false, remote: PATIENT_REMOTE })
   await cache.set(
     'user:1',
     { name: 'Ada', born: new Date(Date.UTC(1815, 11, 10)) },
@@ -119,7 +119,7 @@ describe('cachectl', () => {
 
   it('clear: refuses without a terminal or --yes; clears by namespace, tag and pattern', async () => {
     const s = await openStore('clear')
-    const cache = createCache({ namespace: 'app', store: s, memory: false })
+    const cache = createCache({ namespace: 'app', store: s, memory: false, remote: PATIENT_REMOTE })
     const fill = () =>
       cache.setMany([
         { key: 'a', value: 1, tags: ['t'] },
@@ -181,7 +181,12 @@ describe('cachectl', () => {
     expect(imported.code).toBe(0)
     expect(imported.stdout).toMatch(/^imported 3 entries into .*, skipped 0$/m)
     for (const r of [exported, imported]) expect(hasTerminalControls(r.stdout + r.stderr)).toBe(false)
-    const copy = createCache({ namespace: 'app', store: await openStore('copy'), memory: false })
+    const copy = createCache({
+      namespace: 'app',
+      store: await openStore('copy'),
+      memory: false,
+      remote: PATIENT_REMOTE,
+    })
     expect(await copy.namespace('emb').get('hello')).toEqual(new Float32Array([0.5, -1]))
     expect(await copy.get('user:1')).toEqual({ name: 'Ada', born: new Date(Date.UTC(1815, 11, 10)) })
 
@@ -193,7 +198,12 @@ describe('cachectl', () => {
   })
 
   it('export: Ctrl-C stops it, removes the unfinished file and exits 130', async () => {
-    const big = createCache({ namespace: 'big', store: await openStore('big'), memory: false })
+    const big = createCache({
+      namespace: 'big',
+      store: await openStore('big'),
+      memory: false,
+      remote: PATIENT_REMOTE,
+    })
     for (let start = 0; start < 60_000; start += 5000) {
       const items = Array.from({ length: 5000 }, (_, i) => ({
         key: `k${start + i}`,
@@ -273,7 +283,10 @@ describe('cachectl', () => {
     expect(pushed.code).toBe(0)
     expect(pushed.stdout).toMatch(/^0 pulled, 3 pushed, 0 skipped, 0 already on both sides$/m)
     const s = await openStore('sync')
-    await createCache({ namespace: 'app', store: s, memory: false }).set('server-only', 1)
+    await createCache({ namespace: 'app', store: s, memory: false, remote: PATIENT_REMOTE }).set(
+      'server-only',
+      1,
+    )
     const both = await runMain([
       'sync',
       '--from',

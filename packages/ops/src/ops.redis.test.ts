@@ -1,7 +1,7 @@
 import { createCache } from '@cache/core'
 import { KeyvStore } from '@cache/core/keyv'
 import { RedisStore } from '@cache/core/redis'
-import { assertExact, until, useRedis } from '@cache/test-utils'
+import { assertExact, PATIENT_REMOTE, until, useRedis } from '@cache/test-utils'
 import { KeyvSqlite } from '@keyv/sqlite'
 import { Keyv } from 'keyv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -31,7 +31,13 @@ afterAll(async () => {
 describe('ops over Redis', () => {
   it('round-trips every value kind Redis → snapshot file → another Redis prefix, with tags intact', async () => {
     const source = await redisStore('src')
-    const cache = createCache({ namespace: 'app', store: source, memory: false, compressThreshold: 1024 })
+    const cache = createCache({
+      namespace: 'app',
+      store: source,
+      memory: false,
+      compressThreshold: 1024,
+      remote: PATIENT_REMOTE,
+    })
     const values = everyValueKind()
     for (const [name, value] of Object.entries(values))
       await cache.set(name, value, { tags: [`kind:${name}`] })
@@ -43,7 +49,7 @@ describe('ops over Redis', () => {
     const target = await redisStore('dst')
     const result = await importSnapshot(target, file)
     expect(result).toMatchObject({ imported: out.entries, skipped: 0 })
-    const copy = createCache({ namespace: 'app', store: target, memory: false })
+    const copy = createCache({ namespace: 'app', store: target, memory: false, remote: PATIENT_REMOTE })
     for (const [name, value] of Object.entries(values)) assertExact(await copy.get(name), value)
     const ttl = await redis.client().pttl(`${redis.prefix}dst:app:int`)
     expect(ttl).toBeGreaterThan(200_000) // the 5 min default TTL travelled with the entry
@@ -54,7 +60,7 @@ describe('ops over Redis', () => {
 
   it('copies Redis → Redis directly, long (digested) keys included', async () => {
     const source = await redisStore('long-src')
-    const cache = createCache({ namespace: 'app', store: source, memory: false })
+    const cache = createCache({ namespace: 'app', store: source, memory: false, remote: PATIENT_REMOTE })
     const longKey = 'k'.repeat(400)
     await cache.set(longKey, 'long')
     await cache.set('short', 'short')
@@ -62,7 +68,11 @@ describe('ops over Redis', () => {
     const result = await importEntries(target, exportEntries(source))
     expect(result.imported).toBe(2)
     // The digested Redis key is stable under a second bounding, so the copy is found by the same key.
-    expect(await createCache({ namespace: 'app', store: target, memory: false }).get(longKey)).toBe('long')
+    expect(
+      await createCache({ namespace: 'app', store: target, memory: false, remote: PATIENT_REMOTE }).get(
+        longKey,
+      ),
+    ).toBe('long')
   })
 
   it('syncs a persistent local store (SQLite Keyv) with Redis both ways, never overwriting', async () => {
@@ -74,8 +84,8 @@ describe('ops over Redis', () => {
     )
     stores.push(sqlite)
     const remote = await redisStore('sync')
-    const l = createCache({ namespace: 'ml', store: sqlite, memory: false })
-    const r = createCache({ namespace: 'ml', store: remote, memory: false })
+    const l = createCache({ namespace: 'ml', store: sqlite, memory: false, remote: PATIENT_REMOTE })
+    const r = createCache({ namespace: 'ml', store: remote, memory: false, remote: PATIENT_REMOTE })
     await l.set('laptop-only', new Float32Array([0.5, 1.5]), { tags: ['version:v2'] })
     await l.set('conflict', 'laptop')
     await r.set('server-only', { score: 0.9 }, { tags: ['version:v2'] })
@@ -101,7 +111,7 @@ describe('ops over Redis', () => {
 
   it('skips the store internals (tag indexes) and foreign values when exporting', async () => {
     const store = await redisStore('internals')
-    const cache = createCache({ namespace: 'app', store, memory: false })
+    const cache = createCache({ namespace: 'app', store, memory: false, remote: PATIENT_REMOTE })
     await cache.set('a', 1, { tags: ['t'] })
     await redis.client().set(`${redis.prefix}internals:app:foreign`, 'plain text')
     const skipped: string[] = []
@@ -114,7 +124,7 @@ describe('ops over Redis', () => {
 
   it('publishes the counters of an app for cachectl stats', async () => {
     const store = await redisStore('stats')
-    const cache = createCache({ namespace: 'app', store })
+    const cache = createCache({ namespace: 'app', store, remote: PATIENT_REMOTE })
     await cache.get('missing')
     const stop = publishStats(cache, store, { instance: 'test-1', interval: 60_000 })
     stop()

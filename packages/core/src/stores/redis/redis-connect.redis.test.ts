@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { findFreePort, startPrivateRedis } from '@cache/test-utils'
+import { findFreePort, PATIENT_REMOTE, startPrivateRedis } from '@cache/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCache } from '../../create-cache.js'
 import { RedisStore } from './redis-store.js'
@@ -40,7 +40,7 @@ afterAll(async () => {
 })
 
 async function roundTrip(store: RedisStore) {
-  const cache = createCache({ namespace: 'conn', store, memory: false })
+  const cache = createCache({ namespace: 'conn', store, memory: false, remote: PATIENT_REMOTE })
   try {
     await store.ready(10_000)
     await cache.set('k', { ok: true, bytes: Buffer.from([1, 2, 3]) })
@@ -69,7 +69,7 @@ describe('RedisStore connections', () => {
       // and a user without access to the keys is refused: calls fail open, the loader answers
       await server.client().call('ACL', 'SETUSER', 'nokeys', 'on', '>p', '+@all')
       const store = new RedisStore({ url: `redis://nokeys:p@127.0.0.1:${server.port}` })
-      const cache = createCache({ namespace: 'conn', store, memory: false })
+      const cache = createCache({ namespace: 'conn', store, memory: false, remote: PATIENT_REMOTE })
       await store.ready()
       expect(await cache.getOrSet('k', () => 'loader')).toBe('loader')
       expect(cache.stats().errors).toBeGreaterThan(0)
