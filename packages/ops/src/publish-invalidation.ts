@@ -1,4 +1,4 @@
-import type { BusMessage } from '@cache/core/layout'
+import { type BusEnvelope, type BusMessage, busChannel } from '@cache/core/layout'
 import type { RedisLikeStore } from './redis-scan.js'
 
 /** Origin stamped on invalidations sent by tools, so no cache instance mistakes them for its own. */
@@ -14,7 +14,6 @@ export async function publishInvalidation(
   root: string,
   message: BusMessage,
 ): Promise<number> {
-  // Same channel as `RedisStore.createBus(namespace)`: the store prefix, `__bus:`, the root namespace.
-  const channel = store.redisKey(`__bus:${root}`)
-  return store.client.publish(channel, JSON.stringify({ origin: TOOL_ORIGIN, message }))
+  const envelope: BusEnvelope = { origin: TOOL_ORIGIN, message }
+  return store.client.publish(store.redisKey(busChannel(root)), JSON.stringify(envelope))
 }

@@ -86,6 +86,14 @@ export function qualifyTags(key: string, tags: readonly string[]): string[] {
   return root === undefined ? [...tags] : tags.map((t) => qualifyTag(root, t))
 }
 
+/**
+ * The store-level name of the invalidation channel of root namespace `root` (`'__bus:app'`),
+ * before the store's own prefix: every cache of that root, in every process, listens there.
+ */
+export function busChannel(root: string): string {
+  return `__bus:${root}`
+}
+
 /** True for the keys stores keep for themselves (`__tag:`, `__kt:`, `__lease:`, `__stats:`). */
 export function isInternalKey(key: string): boolean {
   // Namespaces may not start with '__', so no cache entry ever does.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import { RedisBus } from '../../bus/redis-bus.js'
 import { CacheError, errors } from '../../errors.js'
+import { busChannel } from '../../keys/key-layout.js'
 import { assertKnownOptions, optionKeys } from '../../known-options.js'
 import {
   type ConnectableStore,
@@ -428,7 +429,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
 
   /** An invalidation bus on `channel`, over its own subscriber connection. Closed with the store. */
   createBus(channel: string): RedisBus {
-    const bus = new RedisBus(this.client, `${this.#prefix}__bus:${channel}`)
+    const bus = new RedisBus(this.client, `${this.#prefix}${busChannel(channel)}`)
     this.#buses.add(bus)
     return bus
   }
