@@ -1,6 +1,6 @@
 import { createCache } from '@cache/core'
 import { RedisStore } from '@cache/core/redis'
-import { until, useRedis } from '@cache/test-utils'
+import { PATIENT_REMOTE, until, useRedis } from '@cache/test-utils'
 import { afterAll, describe, expect, it } from 'vitest'
 import { publishInvalidation } from './publish-invalidation.js'
 
@@ -13,7 +13,8 @@ afterAll(async () => {
 describe('publishInvalidation', () => {
   it('reaches the bus of a running cache, which drops its memory copies', async () => {
     const keyPrefix = `${redis.prefix}pub:`
-    const app = createCache({ namespace: 'app', store: new RedisStore({ url: redis.url, keyPrefix }) })
+    const store = new RedisStore({ url: redis.url, keyPrefix })
+    const app = createCache({ namespace: 'app', store, remote: PATIENT_REMOTE })
     const tool = new RedisStore({ url: redis.url, keyPrefix })
     closing.push(app, tool)
     await app.ready()
