@@ -6,6 +6,7 @@ export default {
     redis: 'src/redis.ts',
     keyv: 'src/keyv.ts',
     http: 'src/http.ts',
+    'http-adapter': 'src/http-adapter.ts',
     layout: 'src/layout.ts',
     trace: 'src/trace.ts',
   }),

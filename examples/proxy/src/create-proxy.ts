@@ -1,13 +1,12 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Cache } from '@cache/core'
+import { createHttpCache, type RouteCacheOptions } from '@cache/core/http'
 import {
-  createHttpCache,
   type HttpDecision,
   type HttpRequestInfo,
   nodeRequestInfo,
-  type RouteCacheOptions,
   writeNodeDecision,
-} from '@cache/core/http'
+} from '@cache/core/http/adapter'
 import { Pool } from 'undici'
 import { backgroundFetch, forward } from './forward.js'
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { hideConditionalHeaders, type Produced, type ProduceMode } from '@cache/core/http'
+import { hideConditionalHeaders, type Produced, type ProduceMode } from '@cache/core/http/adapter'
 import type { Dispatcher } from 'undici'
 
 // Hop-by-hop fields (RFC 9110 §7.6.1) are for one connection: never forwarded either way.

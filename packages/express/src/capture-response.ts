@@ -4,7 +4,7 @@ import {
   isClientGone,
   type Produced,
   type ProduceMode,
-} from '@cache/core/http'
+} from '@cache/core/http/adapter'
 import type { NextFunction, Request, Response } from 'express'
 
 const PASSTHROUGH: Produced = Object.freeze({ kind: 'passthrough' })

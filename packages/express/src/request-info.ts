@@ -1,4 +1,4 @@
-import { type HttpRequestInfo, nodeRequestInfo } from '@cache/core/http'
+import { type HttpRequestInfo, nodeRequestInfo } from '@cache/core/http/adapter'
 import type { Request } from 'express'
 
 /**

@@ -1,16 +1,14 @@
 import { assertKnownOptions } from '@cache/core'
+import type { HttpCache, HttpInvalidation, RouteCacheOptions } from '@cache/core/http'
 import {
   ADAPTER_OPTION_KEYS,
   type AdapterCacheOptions,
   adapterCache,
-  type HttpCache,
   type HttpDecision,
-  type HttpInvalidation,
   handledRequests,
   type ResolvedRoute,
-  type RouteCacheOptions,
   writeNodeDecision,
-} from '@cache/core/http'
+} from '@cache/core/http/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { produceResponse } from './capture-response.js'
 import { requestInfo } from './request-info.js'

@@ -1,12 +1,12 @@
+import type { HttpCache } from '@cache/core/http'
 import {
-  type HttpCache,
   type HttpDecision,
   hideConditionalHeaders,
   isClientGone,
   type Produced,
   type ProduceMode,
   type ResolvedRoute,
-} from '@cache/core/http'
+} from '@cache/core/http/adapter'
 import type {
   FastifyReply,
   FastifyRequest,

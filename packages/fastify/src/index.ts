@@ -6,11 +6,5 @@
 import './augment.js'
 
 /** Version of the `@cache/core` this adapter is built against. */
-export type {
-  HttpCache,
-  HttpInvalidation,
-  RouteCacheOptions,
-  VaryBy,
-  XCacheStatus,
-} from '@cache/core/http'
+export type { HttpCache, HttpInvalidation, RouteCacheOptions, VaryBy, XCacheStatus } from '@cache/core/http'
 export { type ResponseCachePluginOptions, responseCachePlugin } from './plugin.js'

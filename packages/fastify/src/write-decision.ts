@@ -1,4 +1,4 @@
-import type { HttpDecision, SendDecision } from '@cache/core/http'
+import type { HttpDecision, SendDecision } from '@cache/core/http/adapter'
 import type { FastifyReply } from 'fastify'
 
 /**

@@ -1,4 +1,4 @@
-import type { AdapterCache } from '@cache/core/http'
+import type { AdapterCache } from '@cache/core/http/adapter'
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common'
 import type { ModulesContainer } from '@nestjs/core'
 import { scopeOwners } from './cache-scope.js'

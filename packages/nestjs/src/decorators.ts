@@ -1,4 +1,5 @@
-import { type RouteCacheOptions, resolveRouteOptions } from '@cache/core/http'
+import type { RouteCacheOptions } from '@cache/core/http'
+import { resolveRouteOptions } from '@cache/core/http/adapter'
 import { type CustomDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common'
 import {
   CACHE_RESPONSE_METADATA,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { HttpCache } from '@cache/core/http'
 import {
-  type HttpCache,
   type HttpDecision,
   handledRequests,
   hideConditionalHeaders,
@@ -9,7 +9,7 @@ import {
   type Produced,
   type ResolvedRoute,
   writeNodeDecision as writeDecision,
-} from '@cache/core/http'
+} from '@cache/core/http/adapter'
 import { type CallHandler, type ExecutionContext, Logger, type NestInterceptor } from '@nestjs/common'
 import { Reflector } from '@nestjs/core'
 import { Observable, type Subscriber, type Subscription } from 'rxjs'

@@ -4,7 +4,7 @@ import {
   type AdapterCache,
   type AdapterCacheOptions,
   adapterCache,
-} from '@cache/core/http'
+} from '@cache/core/http/adapter'
 import { ConfigurableModuleBuilder, type DynamicModule, Module } from '@nestjs/common'
 import { APP_INTERCEPTOR, ModulesContainer, Reflector } from '@nestjs/core'
 import { ResponseCacheLifecycle } from './cache-lifecycle.js'

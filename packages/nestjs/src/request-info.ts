@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { type HttpRequestInfo, nodeRequestInfo } from '@cache/core/http'
+import { type HttpRequestInfo, nodeRequestInfo } from '@cache/core/http/adapter'
 import type { NestRequest } from './tokens.js'
 
 /** What Express's `Request` and Fastify's `FastifyRequest` both have, and where they differ. */

@@ -1,4 +1,5 @@
-import type { HttpCache, ResolvedRoute, RouteCacheOptions } from '@cache/core/http'
+import type { HttpCache, RouteCacheOptions } from '@cache/core/http'
+import type { ResolvedRoute } from '@cache/core/http/adapter'
 import type { ExecutionContext } from '@nestjs/common'
 // Nest's own names for its metadata, from the files that define them (Nest 10 to 12 ship both;
 // Nest 12's exports map lets `./*.js` through): no copy of a private key to drift.

@@ -57,7 +57,13 @@ const packages: PublicPackage[] = [
     subpaths: {
       '@cache/core/redis': { RedisStore: 'function' },
       '@cache/core/keyv': { KeyvStore: 'function' },
-      '@cache/core/http': { createHttpCache: 'function', resolveRouteOptions: 'function' },
+      '@cache/core/http': { createHttpCache: 'function', formatCacheStatus: 'function' },
+      '@cache/core/http/adapter': {
+        resolveRouteOptions: 'function',
+        nodeRequestInfo: 'function',
+        holdNodeResponse: 'function',
+        writeNodeDecision: 'function',
+      },
       '@cache/core/layout': { splitKey: 'function', peekEntryHeader: 'function' },
       '@cache/core/trace': { instrumentCache: 'function', CACHE_CHANNELS: 'object' },
     },
