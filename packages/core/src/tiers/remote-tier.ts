@@ -263,7 +263,8 @@ export class RemoteTier {
         clearTimeout(timer)
         timer = setTimeout(() => {
           settled = true
-          this.timedOut(operation, reject, ms)
+          // "clear step": the walk as a whole may have run far longer than one deadline.
+          this.timedOut(`${operation} step`, reject, ms)
         }, ms)
         timer.unref?.()
       }
