@@ -9,6 +9,7 @@ export default {
     'http-adapter': 'src/http-adapter.ts',
     layout: 'src/layout.ts',
     trace: 'src/trace.ts',
+    plugin: 'src/plugin.ts',
   }),
   // require-peer.ts resolves optional peers from `import.meta.url`; the CJS build needs the shim.
   shims: true,

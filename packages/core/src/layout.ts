@@ -2,12 +2,13 @@
  * `@cache/core/layout`: how a `Cache` lays its data out in a shared store, for packages that read
  * or write a store directly (`@cache/ops`, `cachectl`) rather than through a `Cache`. The key
  * layout (`<root>[/<child>...]:<key>`, tags qualified by the root namespace, `__`-prefixed store
- * internals, the bus channel), the entry header that can be read without decoding the value, and the invalidation
- * message the bus carries. The entry codec itself (`encodeEntry`, `decodeEntry`, `CODEC_VERSION`)
- * is exported by `@cache/core`.
+ * internals, the bus channel), the entry header that can be read without decoding the value, the
+ * invalidation message the bus carries, and the entry codec (`encodeEntry`, `decodeEntry`,
+ * `CODEC_VERSION`).
  */
 export type { BusEnvelope, BusMessage } from './bus/invalidation-bus.js'
-export { type EntryHeader, peekEntryHeader } from './entry/index.js'
+export type { CacheEntry } from './entry/entry.js'
+export { CODEC_VERSION, decodeEntry, type EntryHeader, encodeEntry, peekEntryHeader } from './entry/index.js'
 export {
   busChannel,
   inPrefixes,

@@ -1,4 +1,3 @@
-import { assertKnownOptions } from '@cache/core'
 import type { HttpCache, HttpInvalidation, RouteCacheOptions } from '@cache/core/http'
 import {
   ADAPTER_OPTION_KEYS,
@@ -9,6 +8,7 @@ import {
   type ResolvedRoute,
   writeNodeDecision,
 } from '@cache/core/http/adapter'
+import { assertKnownOptions } from '@cache/core/plugin'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { produceResponse } from './capture-response.js'
 import { requestInfo } from './request-info.js'

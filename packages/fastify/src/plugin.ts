@@ -1,5 +1,6 @@
-import { assertKnownOptions, CacheError, errors } from '@cache/core'
+import { CacheError, errors } from '@cache/core'
 import { ADAPTER_OPTION_KEYS, type AdapterCacheOptions, adapterCache } from '@cache/core/http/adapter'
+import { assertKnownOptions } from '@cache/core/plugin'
 import type { FastifyPluginAsync, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { cacheOnSend, cachePreHandler, kExchange } from './exchange.js'

@@ -1,10 +1,10 @@
-import { assertKnownOptions } from '@cache/core'
 import {
   ADAPTER_OPTION_KEYS,
   type AdapterCache,
   type AdapterCacheOptions,
   adapterCache,
 } from '@cache/core/http/adapter'
+import { assertKnownOptions } from '@cache/core/plugin'
 import { ConfigurableModuleBuilder, type DynamicModule, Module } from '@nestjs/common'
 import { APP_INTERCEPTOR, ModulesContainer, Reflector } from '@nestjs/core'
 import { ResponseCacheLifecycle } from './cache-lifecycle.js'

@@ -1,4 +1,4 @@
-import { decodeEntry } from '@cache/core'
+import { decodeEntry } from '@cache/core/layout'
 import type { EntryEndpoint } from './entry-endpoint.js'
 import type { ExportedEntry, SkipCounts, SkipEvent } from './exported-entry.js'
 

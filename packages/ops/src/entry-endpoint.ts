@@ -1,5 +1,5 @@
-import { type Cache, type CacheStore, decodeEntry, type SetManyItem } from '@cache/core'
-import { inPrefixes, namespacePrefixes, splitKey } from '@cache/core/layout'
+import type { Cache, CacheStore, SetManyItem } from '@cache/core'
+import { decodeEntry, inPrefixes, namespacePrefixes, splitKey } from '@cache/core/layout'
 import { exportBatches } from './export-batches.js'
 import type { ExportedEntry, SkipEvent } from './exported-entry.js'
 import { isCache, isStore, type OpsTarget, resolveStore } from './ops-source.js'

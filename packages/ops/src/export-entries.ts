@@ -1,4 +1,5 @@
-import { assertKnownOptions, decodeEntry, type OptionFlags, optionKeys } from '@cache/core'
+import { decodeEntry } from '@cache/core/layout'
+import { assertKnownOptions, type OptionFlags, optionKeys } from '@cache/core/plugin'
 import { type EntryTarget, toEndpoint } from './entry-endpoint.js'
 import type { ExportedEntry, SkipEvent } from './exported-entry.js'
 

@@ -1,5 +1,4 @@
-import { CODEC_VERSION, decodeEntry } from '@cache/core'
-import { peekEntryHeader } from '@cache/core/layout'
+import { CODEC_VERSION, decodeEntry, peekEntryHeader } from '@cache/core/layout'
 
 /**
  * One cache entry as the ops APIs move it: the store key, the encoded envelope (lossless, the

@@ -1,11 +1,5 @@
-import {
-  assertKnownOptions,
-  CacheError,
-  errors,
-  isCacheError,
-  type OptionFlags,
-  optionKeys,
-} from '@cache/core'
+import { CacheError, errors, isCacheError } from '@cache/core'
+import { assertKnownOptions, type OptionFlags, optionKeys } from '@cache/core/plugin'
 import { copyBatch } from './copy-batch.js'
 import { type EntryTarget, toEndpoint } from './entry-endpoint.js'
 import {

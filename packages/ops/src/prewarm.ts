@@ -1,11 +1,5 @@
-import {
-  assertKnownOptions,
-  type Cache,
-  type CacheKey,
-  GET_OR_SET_FLAGS,
-  type GetOrSetOptions,
-  optionKeys,
-} from '@cache/core'
+import type { Cache, CacheKey, GetOrSetOptions } from '@cache/core'
+import { assertKnownOptions, GET_OR_SET_FLAGS, optionKeys } from '@cache/core/plugin'
 import {
   RUN_FLAGS,
   type RunFailure,

@@ -1,13 +1,6 @@
 import { hostname } from 'node:os'
-import {
-  assertKnownOptions,
-  type Cache,
-  CacheError,
-  type CacheStats,
-  type CacheStore,
-  errors,
-  optionKeys,
-} from '@cache/core'
+import { type Cache, CacheError, type CacheStats, type CacheStore, errors } from '@cache/core'
+import { assertKnownOptions, optionKeys } from '@cache/core/plugin'
 import { isRedisStore, type RedisLikeStore, scanRedisKeys } from './redis-scan.js'
 
 /** Prefix of the keys where apps publish their counters for `cachectl stats`. */

@@ -1,4 +1,5 @@
-import { assertKnownOptions, type CacheStore, optionKeys } from '@cache/core'
+import type { CacheStore } from '@cache/core'
+import { assertKnownOptions, optionKeys } from '@cache/core/plugin'
 
 /**
  * The commands of one Redis node the ops send. Typed by shape, not as ioredis's `Redis`: these

@@ -1,4 +1,5 @@
-import { assertKnownOptions, CacheError, errors, type OptionFlags, optionKeys } from '@cache/core'
+import { CacheError, errors } from '@cache/core'
+import { assertKnownOptions, type OptionFlags, optionKeys } from '@cache/core/plugin'
 
 /** Progress of a {@link runConcurrent} run, reported after every item. */
 export interface RunProgress {

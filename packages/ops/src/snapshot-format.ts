@@ -1,4 +1,4 @@
-import { CODEC_VERSION } from '@cache/core'
+import { CODEC_VERSION } from '@cache/core/layout'
 import type { ExportedEntry } from './exported-entry.js'
 
 /**

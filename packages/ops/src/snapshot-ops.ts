@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream'
-import { assertKnownOptions, optionKeys } from '@cache/core'
+import { assertKnownOptions, optionKeys } from '@cache/core/plugin'
 import type { EntryTarget } from './entry-endpoint.js'
 import { EXPORT_FLAGS, type ExportOptions, exportEntries } from './export-entries.js'
 import { emptySkipCounts, type SkipCounts } from './exported-entry.js'

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import { assertKnownOptions, optionKeys } from '@cache/core'
+import { assertKnownOptions, optionKeys } from '@cache/core/plugin'
 import type { ExportedEntry } from './exported-entry.js'
 import { formatEntryLine, type SnapshotHeader, snapshotHeader } from './snapshot-format.js'
 

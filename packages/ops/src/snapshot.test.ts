@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises'
-import { createCache, encodeEntry, isCacheError } from '@cache/core'
+import { createCache, isCacheError } from '@cache/core'
+import { encodeEntry } from '@cache/core/layout'
 import { assertExact } from '@cache/test-utils'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { exportEntries } from './export-entries.js'

@@ -1,5 +1,5 @@
-import type { StoreWrite } from '@cache/core'
 import { qualifyTags } from '@cache/core/layout'
+import type { StoreWrite } from '@cache/core/plugin'
 import type { ExportedEntry } from './exported-entry.js'
 
 /**

@@ -1,4 +1,5 @@
-import { createCache, encodeEntry, MemoryStore } from '@cache/core'
+import { createCache, MemoryStore } from '@cache/core'
+import { encodeEntry } from '@cache/core/layout'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { exportEntries } from './export-entries.js'
 import { keyvMemoryStore, useTempDir } from './ops-test-helpers.js'

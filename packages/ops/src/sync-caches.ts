@@ -1,4 +1,5 @@
-import { assertKnownOptions, CacheError, errors, isCacheError, optionKeys } from '@cache/core'
+import { CacheError, errors, isCacheError } from '@cache/core'
+import { assertKnownOptions, optionKeys } from '@cache/core/plugin'
 import { copyBatch } from './copy-batch.js'
 import { type EntryEndpoint, type EntryTarget, toEndpoint } from './entry-endpoint.js'
 import { emptySkipCounts, type SkipCounts, type SkipEvent, totalSkipped } from './exported-entry.js'

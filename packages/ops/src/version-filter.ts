@@ -1,4 +1,4 @@
-import type { OptionFlags } from '@cache/core'
+import type { OptionFlags } from '@cache/core/plugin'
 import type { SkipEvent } from './exported-entry.js'
 
 /** Tag prefix that carries an entry's model version by convention: `tags: ['version:3f2a9c']`. */

@@ -1,5 +1,6 @@
 import diagnostics from 'node:diagnostics_channel'
-import { assertKnownOptions, type Cache, type CacheStats, optionKeys } from '@cache/core'
+import type { Cache, CacheStats } from '@cache/core'
+import { assertKnownOptions, optionKeys } from '@cache/core/plugin'
 import { CACHE_CHANNELS, type CacheTraceContext, instrumentCache } from '@cache/core/trace'
 import { Counter, Gauge, register as globalRegistry, Histogram, type Registry } from 'prom-client'
 

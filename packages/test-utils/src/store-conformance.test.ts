@@ -1,4 +1,5 @@
-import type { CacheStore, StoreWrite } from '@cache/core'
+import type { CacheStore } from '@cache/core'
+import type { StoreWrite } from '@cache/core/plugin'
 import { describe, expect, it } from 'vitest'
 import {
   describeStoreConformance,

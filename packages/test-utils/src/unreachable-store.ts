@@ -1,4 +1,4 @@
-import type { ConnectableStore } from '@cache/core'
+import type { ConnectableStore } from '@cache/core/plugin'
 
 /**
  * A store of the contract whose server never answers: it never connects, every call rejects

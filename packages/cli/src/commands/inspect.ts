@@ -1,5 +1,5 @@
 import { inspect as show } from 'node:util'
-import { decodeEntry } from '@cache/core'
+import { decodeEntry } from '@cache/core/layout'
 import { classifyEntry, readCodecVersion } from '@cache/ops/tooling'
 import { JSON_OPTION, namespaceOption, REDIS_OPTIONS, str } from '../args.js'
 import { CliError, usageError } from '../cli-error.js'
