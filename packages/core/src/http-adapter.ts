@@ -20,6 +20,7 @@ export { type NodeRequestFacts, nodeRequestInfo } from './http/node-request-info
 export { holdNodeResponse, isClientGone, writeNodeDecision } from './http/node-response.js'
 export { normalizeQuery } from './http/normalize-query.js'
 export { pathTag } from './http/path-tag.js'
+export { replaceNextEnd } from './http/replace-next-end.js'
 export { type ResolvedRoute, ROUTE_OPTION_KEYS, resolveRouteOptions } from './http/route-options.js'
 export type {
   DoneDecision,

@@ -8,6 +8,7 @@ import {
   type Produce,
   type Produced,
   type ResolvedRoute,
+  replaceNextEnd,
   writeNodeDecision as writeDecision,
 } from '@cache/core/http/adapter'
 import { type CallHandler, type ExecutionContext, Logger, type NestInterceptor } from '@nestjs/common'
@@ -147,16 +148,7 @@ function replaceNestWrite(
     return
   }
   if (res.raw === undefined) {
-    const own = Object.hasOwn(raw, 'end') ? raw.end : undefined
-    raw.end = function replacedEnd(this: ServerResponse, ...args: unknown[]) {
-      // Back to what it was: the prototype's, or a wrapper of an earlier middleware (compression).
-      if (own === undefined) delete (raw as Partial<ServerResponse>).end
-      else raw.end = own
-      const callback = args.find((arg) => typeof arg === 'function')
-      if (callback !== undefined) this.once('finish', callback as () => void)
-      writeDecision(raw, decision, preset)
-      return this
-    } as ServerResponse['end']
+    replaceNextEnd(raw, (ended) => writeDecision(ended, decision, preset))
     return
   }
   void holdResponse(raw).then((produced) => {

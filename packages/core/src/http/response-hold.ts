@@ -1,13 +1,8 @@
-import { type OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import { Interception, interceptionOf } from './response-interception.js'
 import type { Produced } from './types.js'
 
 type Callback = (error?: Error | null) => void
-type Writer = (this: ServerResponse, ...args: unknown[]) => unknown
-
-/** The methods a hold intercepts. */
-const HELD = ['writeHead', 'write', 'end', 'flushHeaders', 'addTrailers'] as const
-type HeldName = (typeof HELD)[number]
-type Methods = Record<HeldName, Writer>
 
 const ABORTED: Produced = Object.freeze({ kind: 'aborted' })
 const EMPTY = Buffer.alloc(0)
@@ -18,22 +13,10 @@ export interface HoldCapture {
   onRelease(): void
 }
 
-/** The hold of each response being held, found by the intercepting methods. */
-const holds = new WeakMap<ServerResponse, Hold>()
-/** Framework response prototypes that dispatch to {@link holds}, with the methods they inherited. */
-const patched = new WeakMap<object, Methods>()
-
 /**
  * Holds back what the app writes to `raw` until `end()` (see `holdNodeResponse` for the rules);
- * `resolve` receives what was produced.
- *
- * Express (and Nest on Express) give each response its framework's prototype
- * (`Object.setPrototypeOf(res, app.response)`); adding own properties to such an object costs V8
- * a new hidden class each time (about 6 KB and tens of µs per response, measured). So on such a
- * prototype the intercepting methods are installed once, and dispatch through a WeakMap to the
- * response's hold, or to the inherited method when it is not held. A response that carries
- * own overrides of these methods (a compression middleware's) or Node's own prototype gets
- * per-response overrides instead, chaining to what it had.
+ * `resolve` receives what was produced. The methods are taken over as {@link Interception}
+ * does: on Express, with no property added to the response.
  */
 export function startHold(
   raw: ServerResponse,
@@ -41,91 +24,38 @@ export function startHold(
   preset: ReadonlySet<string>,
   resolve: (produced: Produced) => void,
 ): void {
-  // A hold inside another (never made by the adapters) chains to it through own overrides.
-  const previous = holds.get(raw)
-  const proto = Object.getPrototypeOf(raw) as object
-  const shared =
-    previous === undefined &&
-    proto !== ServerResponse.prototype &&
-    !HELD.some((name) => Object.hasOwn(raw, name))
-  const original = shared ? dispatcherOf(proto) : ownOverrides(raw)
-  holds.set(raw, new Hold(raw, original, !shared, capture, preset, resolve, previous))
+  new Hold(raw, capture, preset, resolve)
   raw.on('close', onHeldClose)
 }
 
 function onHeldClose(this: ServerResponse): void {
-  holds.get(this)?.settle(ABORTED)
+  const interception = interceptionOf(this)
+  if (interception instanceof Hold) interception.settle(ABORTED)
 }
 
-/** Installs the dispatching methods on `proto` once; returns the methods it inherited. */
-function dispatcherOf(proto: object): Methods {
-  let inherited = patched.get(proto)
-  if (inherited !== undefined) return inherited
-  const target = proto as Record<HeldName, Writer>
-  inherited = {} as Methods
-  for (const name of HELD) {
-    const next = target[name]
-    inherited[name] = next
-    target[name] = function held(this: ServerResponse, ...args: unknown[]) {
-      const hold = holds.get(this)
-      return hold === undefined ? next.apply(this, args) : hold[name](this, args)
-    }
-  }
-  patched.set(proto, inherited)
-  return inherited
-}
-
-/** Overrides the methods on `raw` itself; returns what it had (its own or its prototype's). */
-function ownOverrides(raw: ServerResponse): Methods {
-  const target = raw as unknown as Record<HeldName, Writer>
-  const original = {} as Methods
-  for (const name of HELD) {
-    original[name] = target[name]
-    target[name] = function held(this: ServerResponse, ...args: unknown[]) {
-      const hold = holds.get(this)
-      return hold === undefined ? original[name].apply(this, args) : hold[name](this, args)
-    }
-  }
-  return original
-}
-
-class Hold {
+class Hold extends Interception {
   /** Writes held back: their arguments, to replay them as they were made, and their bytes. */
   readonly #pending: { args: unknown[]; bytes: Buffer }[] = []
   #pendingBytes = 0
-  #settled = false
 
   constructor(
-    readonly raw: ServerResponse,
-    /** What the response did before the hold: where a pass-through goes. */
-    readonly original: Methods,
-    /** The overrides are own properties of `raw`, to remove when the hold ends. */
-    readonly own: boolean,
+    raw: ServerResponse,
     readonly capture: HoldCapture | undefined,
     readonly preset: ReadonlySet<string>,
     readonly resolve: (produced: Produced) => void,
-    /** The hold this one is inside of, if any: it holds the response again once this one ends. */
-    readonly previous: Hold | undefined,
-  ) {}
-
-  get settled(): boolean {
-    return this.#settled
+  ) {
+    super(raw)
   }
 
   settle(produced: Produced): void {
-    if (this.#settled) return
-    this.#settled = true
-    const raw = this.raw
-    if (this.own) Object.assign(raw, this.original)
-    if (this.previous !== undefined && !this.previous.settled) holds.set(raw, this.previous)
-    else holds.delete(raw)
-    raw.off('close', onHeldClose)
+    if (!this.finish()) return
+    this.raw.off('close', onHeldClose)
     this.resolve(produced)
   }
 
   /** Resolves as a pass-through and sends what was held back; answers as the last write would. */
   release(): boolean {
-    if (this.#settled) return true
+    if (this.finished) return true
     const raw = this.raw
     this.settle({ kind: 'passthrough', status: raw.statusCode })
     if (!raw.headersSent) this.capture?.onRelease()
