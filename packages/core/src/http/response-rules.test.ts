@@ -153,6 +153,19 @@ describe('replay', () => {
     expect(header(hit, 'content-length')).toBe('7')
   })
 
+  it('stores a copy of the body in memory of its own: no reused buffer, no pooled slab kept alive', async () => {
+    const { http, route } = setup()
+    const body = Buffer.from('a small body, far below the 4 KB pool threshold')
+    const h = new FakeHandler(() => captured(200, body, {}))
+    await send(http, route, h)
+    body.fill(0) // the app reuses its buffer
+    const hit = await send(http, route, h)
+    if (hit.kind !== 'send') throw new Error('expected send')
+    expect(Buffer.from(hit.body).toString()).toBe('a small body, far below the 4 KB pool threshold')
+    // A body sharing Node's 8 KB Buffer pool would keep the whole slab alive while it is cached.
+    expect(hit.body.buffer.byteLength).toBe(hit.body.byteLength)
+  })
+
   it('adds age in whole seconds since the response was stored', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(1_000_000)
