@@ -156,7 +156,7 @@ describe('replay', () => {
   it('stores a copy of the body in memory of its own: no reused buffer, no pooled slab kept alive', async () => {
     const { http, route } = setup()
     const body = Buffer.from('a small body, far below the 4 KB pool threshold')
-    const h = new FakeHandler(() => captured(200, body, {}))
+    const h = new FakeHandler(() => ({ kind: 'captured', status: 200, body, headers: {} }))
     await send(http, route, h)
     body.fill(0) // the app reuses its buffer
     const hit = await send(http, route, h)
