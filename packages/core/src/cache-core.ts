@@ -7,6 +7,8 @@ import { decodeEntry, encodeEntry } from './entry/index.js'
 import { plainValueSize } from './entry/plain-value-size.js'
 import { CacheError, errors } from './errors.js'
 import { CacheEmitter, type TierName } from './events.js'
+import { KeyWaiters } from './flight/key-waiters.js'
+import type { LeaseContext } from './flight/lease.js'
 import { SingleFlight } from './flight/single-flight.js'
 import { invalidationTarget } from './invalidation-target.js'
 import { qualifyTag } from './keys/key-layout.js'
@@ -82,7 +84,9 @@ export class CacheCore {
   /** The store, when it can hand out stampede leases (and leases are on). */
   readonly leaseStore: LeaseCapableStore | undefined
   /** Callbacks waiting for news of a key (a lease waiter sleeping until the leader writes). */
-  readonly keyWaiters = new Map<string, Set<() => void>>()
+  readonly waiters = new KeyWaiters()
+  /** What the lease functions work with; with an L2 only. */
+  readonly lease: LeaseContext | undefined
   readonly #remoteReads = new Map<string, Promise<CacheEntry | undefined>>()
   closed = false
 
@@ -97,8 +101,25 @@ export class CacheCore {
       store !== undefined && options.logger !== undefined && canConnect(store)
         ? new OutageLog(store, options.logger)
         : undefined
-    this.leaseStore =
+    const leaseStore =
       store !== undefined && options.lease !== undefined && canLease(store) ? store : undefined
+    this.leaseStore = leaseStore
+    const l2 = this.l2
+    this.lease =
+      l2 === undefined
+        ? undefined
+        : {
+            remote: {
+              tier: l2,
+              leaseStore,
+              read: (key) => this.readRemote(key),
+              count: (entry, now) => this.countRemote(entry, now),
+              qualifyTags: (tags) => this.qualifyTags(tags),
+              fault: (error, operation, key) => this.fault(error, operation, key, 'remote'),
+            },
+            waiters: this.waiters,
+            lease: options.lease,
+          }
     if (store !== undefined && options.bus && store.capabilities.shared && canBus(store)) {
       this.bus = store.createBus(options.namespace)
       this.bus
@@ -153,7 +174,7 @@ export class CacheCore {
         for (const key of message.keys) {
           this.flights.invalidateKey(key)
           this.l1?.delete(key)
-          this.wake(key)
+          this.waiters.wake(key)
         }
         break
       case 'tags':
@@ -165,29 +186,6 @@ export class CacheCore {
         this.l1?.clear(message.prefixes)
         break
     }
-  }
-
-  /** Wakes whoever waits for news of `key`. */
-  wake(key: string): void {
-    const waiters = this.keyWaiters.get(key)
-    if (waiters === undefined) return
-    this.keyWaiters.delete(key)
-    for (const w of waiters) w()
-  }
-
-  /** Resolves on news of `key` (a bus message) or after `ms`, whichever comes first. */
-  waitForKey(key: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      let waiters = this.keyWaiters.get(key)
-      if (waiters === undefined) this.keyWaiters.set(key, (waiters = new Set()))
-      const done = () => {
-        clearTimeout(timer)
-        waiters.delete(done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      waiters.add(done)
-    })
   }
 
   /** Throws `ERR_CACHE_CLOSED` once the cache is closed. */

@@ -121,18 +121,18 @@ function startLoad<T>(
   return core.flights.start<T>(key, tags, async (flight) => {
     let ticket: LoadTicket = { token: undefined, fence: undefined }
     if (core.l2 !== undefined) {
-      const start = await beginLoad<T>(core, key, tags, budget)
+      const start = await beginLoad<T>(core.lease!, key, tags, budget)
       if ('value' in start) return start.value
       ticket = start.ticket
     }
     const lease = ticket.token
-    const stop = lease === undefined ? undefined : holdLease(core, key, lease)
+    const stop = lease === undefined ? undefined : holdLease(core.lease!, key, lease)
     try {
       return await loadAndStore(core, key, loader, opts, stale, flight, ticket, budget)
     } finally {
       stop?.()
       // The fenced write releases the lease itself (ticket.token is then cleared).
-      if (ticket.token !== undefined) releaseLease(core, key, ticket.token)
+      if (ticket.token !== undefined) releaseLease(core.lease!, key, ticket.token)
     }
   })
 }

@@ -48,7 +48,7 @@ export async function storeLoaded(
       },
       (error) => {
         core.fault(error, 'set', key, 'remote')
-        if (token !== undefined) releaseLease(core, key, token)
+        if (token !== undefined) releaseLease(core.lease!, key, token)
         return undefined
       },
     )

@@ -1,8 +1,38 @@
-import type { CacheCore } from '../cache-core.js'
 import type { CacheEntry } from '../entry/entry.js'
 import { prefixesCovering } from '../keys/key-layout.js'
-import { canFence, type LoadFence } from '../stores/store.js'
+import { canFence, type LeaseCapableStore, type LoadFence } from '../stores/store.js'
 import { type Budget, OUT_OF_BUDGET } from '../tiers/budget.js'
+import type { RemoteTier } from '../tiers/remote-tier.js'
+import type { KeyWaiters } from './key-waiters.js'
+
+/** The remote side a lease works through (the cache's remote facade). */
+export interface LeaseRemote {
+  /** The guarded store: every lease call goes through its deadline and breaker. */
+  readonly tier: RemoteTier
+  /** The store, when it hands out stampede leases and leases are on. */
+  readonly leaseStore: LeaseCapableStore | undefined
+  /** Reads `key` from L2 (concurrent reads share one call); count the result with {@link count}. */
+  read(key: string): Promise<CacheEntry | undefined>
+  /** Counts an L2 read as a tier hit or miss; the entry, or `undefined` unless servable at `now`. */
+  count(entry: CacheEntry | undefined, now: number): CacheEntry | undefined
+  /** Store-level names of `tags`. */
+  qualifyTags(tags: readonly string[]): string[]
+  /** Counts and emits a remote fault that does not reach the caller. */
+  fault(error: unknown, operation: string, key: string | undefined): void
+}
+
+/**
+ * What the lease functions need, handed in by the cache so that this layer imports nothing
+ * above it.
+ */
+export interface LeaseContext {
+  /** The remote side. */
+  readonly remote: LeaseRemote
+  /** Where a waiter sleeps until the leader's write is announced. */
+  readonly waiters: KeyWaiters
+  /** The resolved `lease` option; `undefined` when leases are off. */
+  readonly lease: { readonly ttl: number; readonly wait: number } | undefined
+}
 
 /** What a load holds in the store: the lease (when it leads) and the fence its write is checked against. */
 export interface LoadTicket {
@@ -22,8 +52,8 @@ const POLL_MAX = 200
  * How long a lease lives without its leader's heartbeat: a leader that is gone (crashed, or its
  * acquisition reply lost in a stall) is replaced after this, not after `lease.ttl`.
  */
-export function leaseBeat(core: CacheCore): number {
-  return Math.min(core.options.lease!.ttl, Math.max(1000, 4 * core.options.remote.timeout))
+export function leaseBeat(ctx: LeaseContext): number {
+  return Math.min(ctx.lease!.ttl, Math.max(1000, 4 * ctx.remote.tier.timeout))
 }
 
 /**
@@ -40,18 +70,17 @@ export function leaseBeat(core: CacheCore): number {
  * does wins over it.
  */
 export async function beginLoad<T>(
-  core: CacheCore,
+  ctx: LeaseContext,
   key: string,
   tags: readonly string[],
   budget: Budget,
 ): Promise<LoadStart<T>> {
-  const store = core.l2!.store
+  const store = ctx.remote.tier.store
   const fenced = canFence(store) ? store : undefined
-  const leases = core.leaseStore
-  const qualified = fenced === undefined ? [] : core.qualifyTags(tags)
+  const leases = ctx.remote.leaseStore
+  const qualified = fenced === undefined ? [] : ctx.remote.qualifyTags(tags)
   const prefixes = fenced === undefined ? [] : prefixesCovering(key)
-  const leaseTtl =
-    leases === undefined ? undefined : fenced === undefined ? core.options.lease!.ttl : leaseBeat(core)
+  const leaseTtl = leases === undefined ? undefined : fenced === undefined ? ctx.lease!.ttl : leaseBeat(ctx)
   const begin =
     fenced !== undefined
       ? () => fenced.beginLoad(key, qualified, prefixes, leaseTtl)
@@ -60,25 +89,25 @@ export async function beginLoad<T>(
         : undefined
   let fence: LoadFence | undefined
   if (begin === undefined) return { ticket: { token: undefined, fence } }
-  const giveUpAt = Date.now() + (leases === undefined ? 0 : core.options.lease!.wait)
+  const giveUpAt = Date.now() + (leases === undefined ? 0 : ctx.lease!.wait)
   let poll = POLL_MIN
   for (;;) {
-    const begun = await attempt(core, key, budget, begin)
+    const begun = await attempt(ctx, key, budget, begin)
     if (begun === undefined) return { ticket: { token: undefined, fence } }
     fence = begun.fence
     if (leases === undefined) return { ticket: begun }
     if (begun.token !== undefined) {
       // The previous leader may have written and released just before we took the lease.
-      const written = await readFresh<T>(core, key, budget)
+      const written = await readFresh<T>(ctx, key, budget)
       if (written !== undefined) {
-        releaseLease(core, key, begun.token)
+        releaseLease(ctx, key, begun.token)
         return { value: written.value }
       }
       return { ticket: begun }
     }
-    await core.waitForKey(key, Math.min(poll, Math.max(0, giveUpAt - Date.now())))
+    await ctx.waiters.wait(key, Math.min(poll, Math.max(0, giveUpAt - Date.now())))
     poll = Math.min(poll * 2, POLL_MAX)
-    const entry = await readFresh<T>(core, key, budget)
+    const entry = await readFresh<T>(ctx, key, budget)
     if (entry !== undefined) return { value: entry.value }
     if (Date.now() >= giveUpAt || budget.left <= 0) return { ticket: { token: undefined, fence } }
   }
@@ -90,33 +119,34 @@ export async function beginLoad<T>(
  * lease is left without a leader.
  */
 async function attempt(
-  core: CacheCore,
+  ctx: LeaseContext,
   key: string,
   budget: Budget,
   begin: () => Promise<LoadTicket>,
 ): Promise<LoadTicket | undefined> {
   if (budget.left <= 0) return undefined
   const giveBack = (late: LoadTicket) => {
-    if (late.token !== undefined) releaseLease(core, key, late.token)
+    if (late.token !== undefined) releaseLease(ctx, key, late.token)
   }
-  const call = core.l2!.call('lease', begin, { late: giveBack })
+  const call = ctx.remote.tier.call('lease', begin, { late: giveBack })
   try {
     const begun = await budget.wait(call)
     if (begun !== OUT_OF_BUDGET) return begun
     call.then(giveBack, () => {})
   } catch (error) {
-    core.fault(error, 'lease', key, 'remote')
+    ctx.remote.fault(error, 'lease', key)
   }
   return undefined
 }
 
 async function readFresh<T>(
-  core: CacheCore,
+  ctx: LeaseContext,
   key: string,
   budget: Budget,
 ): Promise<CacheEntry<T> | undefined> {
   const startedAt = Date.now()
-  const entry = core.countRemote(await core.readRemote(key), Date.now()) as CacheEntry<T> | undefined
+  const remote = ctx.remote
+  const entry = remote.count(await remote.read(key), Date.now()) as CacheEntry<T> | undefined
   budget.charge(startedAt)
   return entry !== undefined && entry.expiresAt > Date.now() ? entry : undefined
 }
@@ -125,18 +155,19 @@ async function readFresh<T>(
  * Keeps a lease alive while its leader loads: refreshed every third of {@link leaseBeat}, up to
  * `lease.ttl` in all (a slower leader is replaced after that, as before). Returns the stop function.
  */
-export function holdLease(core: CacheCore, key: string, token: string): () => void {
-  const store = core.leaseStore
+export function holdLease(ctx: LeaseContext, key: string, token: string): () => void {
+  const remote = ctx.remote
+  const store = remote.leaseStore
   if (store === undefined || !canFence(store)) return () => {}
-  const beat = leaseBeat(core)
-  const until = Date.now() + core.options.lease!.ttl
+  const beat = leaseBeat(ctx)
+  const until = Date.now() + ctx.lease!.ttl
   const timer = setInterval(() => {
     const left = until - Date.now()
     if (left <= 0) return clearInterval(timer)
-    core
-      .l2!.call('lease', () => store.refreshLease(key, token, Math.min(beat, left)))
+    remote.tier
+      .call('lease', () => store.refreshLease(key, token, Math.min(beat, left)))
       .catch((error) => {
-        core.fault(error, 'lease', key, 'remote')
+        remote.fault(error, 'lease', key)
       })
   }, beat / 3)
   timer.unref?.()
@@ -147,10 +178,11 @@ export function holdLease(core: CacheCore, key: string, token: string): () => vo
  * Releases a lease we hold, in the background (the caller's answer does not wait for it). It
  * goes past an open breaker: a lease left behind would make every process wait for it.
  */
-export function releaseLease(core: CacheCore, key: string, token: string): void {
-  core
-    .l2!.call('unlease', () => core.leaseStore!.releaseLease(key, token), { probe: true })
+export function releaseLease(ctx: LeaseContext, key: string, token: string): void {
+  const remote = ctx.remote
+  remote.tier
+    .call('unlease', () => remote.leaseStore!.releaseLease(key, token), { probe: true })
     .catch((error) => {
-      core.fault(error, 'unlease', key, 'remote')
+      remote.fault(error, 'unlease', key)
     })
 }
