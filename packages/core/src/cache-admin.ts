@@ -28,7 +28,7 @@ export async function inspectCache(
     const facts = await store.storeStats(prefixes)
     return { namespace: path, stats, store: { name: store.name, ...facts } }
   } catch (error) {
-    core.fault(error, 'inspect', undefined, 'remote')
+    core.recorder.fault(error, 'inspect', undefined, 'remote')
     return { namespace: path, stats }
   }
 }
@@ -43,9 +43,9 @@ export async function clearMatching(core: CacheCore, prefix: string, pattern: st
   }
   const re = globToRegExp(pattern)
   core.flights.invalidatePrefixes([prefix]) // cheap and safe: running loads of the namespace do not store
-  const l1Keys = core.l1?.keysWithPrefix(prefix) ?? []
+  const l1Keys = core.local.keysWithPrefix(prefix)
   const removedKeys = l1Keys.filter((k) => re.test(k.slice(prefix.length)))
-  for (const k of removedKeys) core.l1?.delete(k)
+  for (const k of removedKeys) core.local.delete(k)
   let removed = 0
   if (core.l2 !== undefined && canInspect(core.l2.store)) {
     const store = core.l2.store
@@ -57,11 +57,11 @@ export async function clearMatching(core: CacheCore, prefix: string, pattern: st
       removed = await store.clearMatching(glob)
       await core.invalidate({ kind: 'clear', prefixes: [prefix] }, true)
     } catch (error) {
-      core.fault(error, 'clearMatching', undefined, 'remote')
+      core.recorder.fault(error, 'clearMatching', undefined, 'remote')
       // The pattern cannot be replayed as such: the whole namespace is cleared instead.
       await core.invalidate({ kind: 'clear', prefixes: [prefix] })
     }
   }
-  core.counters.deletes += removedKeys.length
+  core.recorder.counters.deletes += removedKeys.length
   return removed
 }

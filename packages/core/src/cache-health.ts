@@ -44,7 +44,8 @@ export interface CacheHealth {
 /** Builds {@link CacheHealth} from state the cache already holds: no I/O, no allocation beyond the answer. */
 export function cacheHealth(core: CacheCore): CacheHealth {
   const tiers: CacheHealth['tiers'] = {}
-  if (core.l1 !== undefined) tiers.memory = { ok: true, ...core.l1.usage }
+  const usage = core.local.usage
+  if (usage !== undefined) tiers.memory = { ok: true, ...usage }
   const l2 = core.l2
   if (l2 !== undefined) {
     const store = l2.store

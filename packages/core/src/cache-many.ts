@@ -10,15 +10,9 @@ export async function readMany<T>(core: CacheCore, fulls: readonly string[]): Pr
   const out: (T | undefined)[] = new Array(fulls.length).fill(undefined)
   let missing: number[] = []
   fulls.forEach((full, i) => {
-    const entry = core.l1?.get(full, now)
-    if (entry !== undefined && entry.expiresAt > now) {
-      core.counters.memory.hits++
-      core.hit(full, 'memory')
-      out[i] = entry.value as T
-    } else {
-      if (core.l1 !== undefined) core.counters.memory.misses++
-      missing.push(i)
-    }
+    const entry = core.local.readKey(full, now)
+    if (entry !== undefined) out[i] = entry.value as T
+    else missing.push(i)
   })
   if (missing.length > 0 && core.l2 !== undefined) {
     let found: (Uint8Array | undefined)[] | undefined
@@ -26,20 +20,20 @@ export async function readMany<T>(core: CacheCore, fulls: readonly string[]): Pr
     try {
       found = await core.l2.call('getMany', (s) => s.getMany(missing.map((i) => fulls[i]!)))
     } catch (error) {
-      core.fault(error, 'getMany', undefined, 'remote')
+      core.recorder.fault(error, 'getMany', undefined, 'remote')
     }
     if (found !== undefined) {
       const later = Date.now()
       missing = missing.filter((i, j) => {
         const entry = core.acceptRemote(fulls[i]!, found[j], later, epoch)
         if (entry === undefined || entry.expiresAt <= later) return true
-        core.hit(fulls[i]!, 'remote')
+        core.recorder.hit(fulls[i]!, 'remote')
         out[i] = entry.value as T
         return false
       })
     }
   }
-  for (const i of missing) core.miss(fulls[i]!)
+  for (const i of missing) core.recorder.miss(fulls[i]!)
   return out
 }
 
@@ -51,7 +45,7 @@ export async function writeMany(
   for (const p of prepared) {
     // An overwriting set wins over loads of the key already running.
     core.flights.invalidateKey(p.key)
-    core.writeLocal(p.key, p.entry, p.bytes.byteLength)
+    core.local.write(p.key, p.entry, p.bytes.byteLength)
   }
   if (core.l2 === undefined || prepared.length === 0) return
   const now = Date.now()
@@ -68,7 +62,7 @@ export async function writeMany(
     await core.l2.call('setMany', (s) => s.setMany(writes))
   } catch (error) {
     stored = false
-    core.fault(error, 'setMany', undefined, 'remote')
+    core.recorder.fault(error, 'setMany', undefined, 'remote')
   }
   // Overwrites are invalidations of the older values: one that missed the store is replayed.
   await core.invalidate({ kind: 'keys', keys: prepared.map((p) => p.key) }, stored)

@@ -1,5 +1,5 @@
 import { type CacheInspection, clearMatching, inspectCache } from './cache-admin.js'
-import { type CacheCore, WRITE_FLAGS, WRITE_OPTIONS, type WriteOptions } from './cache-core.js'
+import type { CacheCore } from './cache-core.js'
 import { type CacheHealth, cacheHealth } from './cache-health.js'
 import { readMany, writeMany } from './cache-many.js'
 import { type ReadyOptions, waitReady } from './cache-ready.js'
@@ -10,10 +10,11 @@ import { type GetOrSetOptions, getOrSetSlow, type Loader } from './get-or-set.js
 import { hashKey } from './keys/index.js'
 import { assertNamespace, childPath, keyPrefix, namespacePrefixes } from './keys/key-layout.js'
 import { assertKnownOptions, optionKeys } from './known-options.js'
+import type { LocalCache, LocalSpace } from './local-cache.js'
 import type { CacheStats } from './stats.js'
-import type { LruNode } from './stores/lru-map.js'
 import type { CacheStore } from './stores/store.js'
 import { type WrapOptions, wrapFunction } from './wrap-function.js'
+import { WRITE_FLAGS, WRITE_OPTIONS, type WriteOptions } from './write-options.js'
 
 /** A cache key: a string is used as is; anything else is hashed with `hashKey` (canonical, order-independent). */
 export type CacheKey = string | unknown
@@ -43,17 +44,19 @@ const PREWARM_OPTIONS = optionKeys<PrewarmBatchOptions>({ batchSize: true })
  */
 export class Cache {
   readonly #core: CacheCore
+  readonly #local: LocalCache
   readonly #path: string
   readonly #prefix: string
   /** This namespace's L1 index: hits look up the caller's key string as is (see LruMap). */
-  readonly #space: Map<string, LruNode<CacheEntry>> | undefined
+  readonly #space: LocalSpace | undefined
 
   /** @internal Use {@link createCache}. */
   constructor(core: CacheCore, path: string) {
     this.#core = core
+    this.#local = core.local
     this.#path = path
     this.#prefix = keyPrefix(path)
-    this.#space = core.l1?.space(path)
+    this.#space = core.local.space(path)
   }
 
   /** The L2 store, if any (read-only: for operations such as export and sync). */
@@ -77,26 +80,20 @@ export class Cache {
     if (core.closed) core.assertOpen()
     const local = typeof key === 'string' ? key : hashKey(key)
     const now = Date.now()
-    const l1 = core.l1
-    if (l1 !== undefined) {
-      const entry = l1.lookup(this.#space!, local, now)
-      if (entry !== undefined && entry.expiresAt > now) {
-        core.counters.memory.hits++
-        core.counters.hits++
-        if (core.emitter.has('hit')) core.hit(this.#prefix + local, 'memory', false)
-        return entry.value as T
-      }
-      core.counters.memory.misses++
+    const space = this.#space
+    if (space !== undefined) {
+      const entry = this.#local.read(space, this.#prefix, local, now)
+      if (entry !== undefined && entry.expiresAt > now) return entry.value as T
     }
     const full = this.#prefix + local
     if (core.l2 !== undefined) {
       const entry = core.countRemote(await core.readRemote(full), now)
       if (entry !== undefined && entry.expiresAt > Date.now()) {
-        core.hit(full, 'remote')
+        core.recorder.hit(full, 'remote')
         return entry.value as T
       }
     }
-    core.miss(full)
+    core.recorder.miss(full)
     return undefined
   }
 
@@ -110,16 +107,10 @@ export class Cache {
   peek<T = unknown>(key: CacheKey): T | undefined {
     const core = this.#core
     if (core.closed) core.assertOpen()
-    const l1 = core.l1
-    if (l1 === undefined) return undefined
+    const space = this.#space
+    if (space === undefined) return undefined
     const local = typeof key === 'string' ? key : hashKey(key)
-    const now = Date.now()
-    const entry = l1.lookup(this.#space!, local, now)
-    if (entry === undefined || entry.expiresAt <= now) return undefined
-    core.counters.memory.hits++
-    core.counters.hits++
-    if (core.emitter.has('hit')) core.hit(this.#prefix + local, 'memory', false)
-    return entry.value as T
+    return this.#local.peek(space, this.#prefix, local, Date.now())?.value as T | undefined
   }
 
   /**
@@ -134,20 +125,11 @@ export class Cache {
     if (core.closed) core.assertOpen()
     const local = typeof key === 'string' ? key : hashKey(key)
     const now = Date.now()
-    const l1 = core.l1
+    const space = this.#space
     let stale: CacheEntry | undefined
-    if (l1 !== undefined) {
-      const entry = l1.lookup(this.#space!, local, now)
-      if (entry !== undefined) {
-        if (entry.expiresAt > now) {
-          core.counters.memory.hits++
-          core.counters.hits++
-          if (core.emitter.has('hit')) core.hit(this.#prefix + local, 'memory', false)
-          return entry.value as T
-        }
-        stale = entry
-      }
-      core.counters.memory.misses++
+    if (space !== undefined) {
+      stale = this.#local.read(space, this.#prefix, local, now)
+      if (stale !== undefined && stale.expiresAt > now) return stale.value as T
     }
     const full = this.#prefix + local
     if (typeof loader !== 'function') {
@@ -167,15 +149,15 @@ export class Cache {
     if (options !== undefined) assertKnownOptions(options, WRITE_OPTIONS, 'set options')
     const local = typeof key === 'string' ? key : hashKey(key)
     const full = this.#prefix + local
-    const entry = core.makeEntry(value, options)
+    const entry = core.entries.make(value, options)
     if (core.l2 === undefined) {
       // Memory only: the value is held by reference, so it needs a size (and validation), not bytes.
-      const size = core.localSize(entry)
+      const size = this.#local.size(entry)
       core.flights.invalidateKey(full)
-      core.writeLocal(full, entry, size, this.#space, local)
+      this.#local.write(full, entry, size, this.#space, local)
       return
     }
-    const bytes = core.encode(entry)
+    const bytes = core.entries.encode(entry)
     core.flights.invalidateKey(full)
     await core.write(full, entry, bytes, true)
   }
@@ -195,8 +177,8 @@ export class Cache {
     core.assertOpen()
     const prepared = items.map((item) => {
       assertKnownOptions(item, SET_MANY_ITEM, 'setMany item')
-      const entry = core.makeEntry(item.value, item)
-      return { key: this.fullKey(item.key), entry, bytes: core.encode(entry) }
+      const entry = core.entries.make(item.value, item)
+      return { key: this.fullKey(item.key), entry, bytes: core.entries.encode(entry) }
     })
     await writeMany(core, prepared)
   }
@@ -207,11 +189,11 @@ export class Cache {
     core.assertOpen()
     const full = this.fullKey(key)
     core.flights.invalidateKey(full)
-    let removed = core.l1?.delete(full) ?? false
+    let removed = core.local.delete(full)
     // Through the outbox: a delete that cannot reach the store now is replayed, never lost.
     removed = ((await core.invalidate({ kind: 'keys', keys: [full] })) ?? 0) > 0 || removed
-    if (removed) core.counters.deletes++
-    if (core.emitter.has('delete')) core.emitter.emit('delete', { key: full })
+    if (removed) core.recorder.counters.deletes++
+    if (core.recorder.emitter.has('delete')) core.recorder.emitter.emit('delete', { key: full })
     return removed
   }
 
@@ -226,9 +208,9 @@ export class Cache {
       )
     }
     core.flights.invalidateTags(tags)
-    core.counters.deletes += core.l1?.invalidateTags(tags) ?? 0
+    core.recorder.counters.deletes += core.local.invalidateTags(tags)
     await core.invalidate({ kind: 'tags', tags: [...tags] })
-    if (core.emitter.has('invalidate')) core.emitter.emit('invalidate', { tags })
+    if (core.recorder.emitter.has('invalidate')) core.recorder.emitter.emit('invalidate', { tags })
   }
 
   /** Removes every entry of this namespace (and of its child namespaces); wins over running loads. */
@@ -237,9 +219,9 @@ export class Cache {
     core.assertOpen()
     const prefixes = namespacePrefixes(this.#path)
     core.flights.invalidatePrefixes(prefixes)
-    core.counters.deletes += core.l1?.clear(prefixes) ?? 0
+    core.recorder.counters.deletes += core.local.clear(prefixes)
     await core.invalidate({ kind: 'clear', prefixes })
-    if (core.emitter.has('clear')) core.emitter.emit('clear', { namespace: this.#path })
+    if (core.recorder.emitter.has('clear')) core.recorder.emitter.emit('clear', { namespace: this.#path })
   }
 
   /**
@@ -299,9 +281,9 @@ export class Cache {
 
   /** Counters of the whole cache (all namespaces). They add up: `lookups = hits + staleHits + misses`. */
   stats(): CacheStats {
-    const c = this.#core.counters
+    const c = this.#core.recorder.counters
     const lookups = c.hits + c.staleHits + c.misses
-    const usage = this.#core.l1?.usage ?? { entries: 0, bytes: 0 }
+    const usage = this.#core.local.usage ?? { entries: 0, bytes: 0 }
     const l2 = this.#core.l2
     return {
       hits: c.hits,
@@ -342,12 +324,12 @@ export class Cache {
 
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<E extends CacheEventName>(event: E, listener: CacheListener<E>): () => void {
-    return this.#core.emitter.on(event, listener)
+    return this.#core.recorder.emitter.on(event, listener)
   }
 
   /** Unsubscribes a listener. */
   off<E extends CacheEventName>(event: E, listener: CacheListener<E>): void {
-    this.#core.emitter.off(event, listener)
+    this.#core.recorder.emitter.off(event, listener)
   }
 
   /** Closes the cache (all namespaces) and its store. Later calls fail with `ERR_CACHE_CLOSED`. Idempotent. */
@@ -358,10 +340,10 @@ export class Cache {
     await core.outbox?.flush(true)
     core.closed = true
     core.outageLog?.close()
-    core.l1?.reset()
+    core.local.reset()
     const undelivered = core.outbox?.close() ?? []
     if (undelivered.length > 0) {
-      core.fault(
+      core.recorder.fault(
         new CacheError(errors.ERR_CACHE_STORE, `${undelivered.length} invalidations never reached the store`),
         'close',
         undefined,
@@ -372,7 +354,7 @@ export class Cache {
       try {
         await core.l2.store.close()
       } catch (error) {
-        core.fault(error, 'close', undefined, 'remote')
+        core.recorder.fault(error, 'close', undefined, 'remote')
       }
     }
   }

@@ -1,4 +1,4 @@
-import { type CacheCore, WRITE_FLAGS, type WriteOptions } from './cache-core.js'
+import type { CacheCore } from './cache-core.js'
 import { type Duration, parseDuration } from './duration.js'
 import type { CacheEntry } from './entry/entry.js'
 import { isCacheError } from './errors.js'
@@ -7,6 +7,7 @@ import type { Flight } from './flight/single-flight.js'
 import { assertKnownOptions, type OptionFlags, optionKeys } from './known-options.js'
 import { storeLoaded } from './store-loaded.js'
 import { Budget } from './tiers/budget.js'
+import { WRITE_FLAGS, type WriteOptions } from './write-options.js'
 
 /** What a loader receives. */
 export interface LoaderContext<T> {
@@ -63,7 +64,7 @@ export async function getOrSetSlow<T>(
     const remote = core.countRemote(read, now) as CacheEntry<T> | undefined
     if (remote !== undefined) {
       if (remote.expiresAt > Date.now()) {
-        core.hit(key, 'remote')
+        core.recorder.hit(key, 'remote')
         return remote.value
       }
       if (stale === undefined || remote.createdAt > stale.createdAt) stale = remote
@@ -75,7 +76,7 @@ export async function getOrSetSlow<T>(
   const swr = opts?.staleWhileRevalidate ?? core.options.staleWhileRevalidate
   if (stale !== undefined && swr) {
     background(core, flight, key)
-    core.stale(key, 'swr')
+    core.recorder.stale(key, 'swr')
     return stale.value
   }
   const timeoutOpt =
@@ -85,22 +86,22 @@ export async function getOrSetSlow<T>(
       const raced = await raceTimeout(flight.promise, timeoutOpt)
       if (raced === TIMED_OUT) {
         background(core, flight, key)
-        core.stale(key, 'timeout')
+        core.recorder.stale(key, 'timeout')
         return stale.value
       }
-      core.miss(key)
+      core.recorder.miss(key)
       return raced as T
     }
     const value = await flight.promise
-    core.miss(key)
+    core.recorder.miss(key)
     return value
   } catch (error) {
     // Grace / stale-if-error (RFC 5861 §4): a failed refresh serves the stale value.
     if (stale !== undefined && stale.staleUntil > Date.now()) {
-      core.stale(key, 'error')
+      core.recorder.stale(key, 'error')
       return stale.value
     }
-    core.miss(key)
+    core.recorder.miss(key)
     throw error
   }
 }
@@ -116,7 +117,7 @@ function startLoad<T>(
   // Options are validated before the loader runs, so bad options fail fast and cost no load.
   // Here, on a miss, hits never pay for it.
   if (opts !== undefined) assertKnownOptions(opts, GET_OR_SET_OPTIONS, 'getOrSet options')
-  core.makeEntry(undefined, opts)
+  core.entries.make(undefined, opts)
   const tags = opts?.tags ?? []
   return core.flights.start<T>(key, tags, async (flight) => {
     let ticket: LoadTicket = { token: undefined, fence: undefined }
@@ -147,12 +148,12 @@ async function loadAndStore<T>(
   ticket: LoadTicket,
   budget: Budget,
 ): Promise<T> {
-  core.counters.loads++
+  core.recorder.counters.loads++
   let value: T
   try {
     value = await loader({ key, stale: stale?.value })
   } catch (error) {
-    core.counters.loadErrors++
+    core.recorder.counters.loadErrors++
     throw error
   }
   // An invalidation that ran after this load started wins: answer our callers, store nothing.
@@ -161,24 +162,24 @@ async function loadAndStore<T>(
   let bytes: Uint8Array | undefined
   let size = 0
   try {
-    entry = core.makeEntry(value, opts)
+    entry = core.entries.make(value, opts)
     // Memory only: the value is held by reference, so it needs a size (and validation), not bytes.
-    if (core.l2 === undefined) size = core.localSize(entry)
-    else bytes = core.encode(entry)
+    if (core.l2 === undefined) size = core.local.size(entry)
+    else bytes = core.entries.encode(entry)
   } catch (error) {
     // The value answers its callers but cannot be cached; say so instead of failing the request.
-    core.fault(error, 'encode', key)
+    core.recorder.fault(error, 'encode', key)
     if (!isCacheError(error)) throw error
     return value
   }
-  if (bytes === undefined) core.writeLocal(key, entry, size)
+  if (bytes === undefined) core.local.write(key, entry, size)
   else await storeLoaded(core, key, entry, bytes, flight, ticket, budget)
   return value
 }
 
 /** Lets a flight finish unobserved: its failure becomes an `error` event, not an unhandled rejection. */
 function background(core: CacheCore, flight: Flight, key: string): void {
-  flight.promise.catch((error) => core.fault(error, 'refresh', key))
+  flight.promise.catch((error) => core.recorder.fault(error, 'refresh', key))
 }
 
 const TIMED_OUT = Symbol('timed out')

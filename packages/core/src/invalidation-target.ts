@@ -38,11 +38,16 @@ export function invalidationTarget(core: CacheCore): OutboxTarget {
       await core.sendOnBus(bus, message, probe ? PROBE : undefined)
     },
     fault(error, message) {
-      core.fault(error, operationOf(message), message.kind === 'keys' ? message.keys[0] : undefined, 'remote')
+      core.recorder.fault(
+        error,
+        operationOf(message),
+        message.kind === 'keys' ? message.keys[0] : undefined,
+        'remote',
+      )
     },
     overflow(dropped) {
       const ns = core.options.namespace
-      core.fault(
+      core.recorder.fault(
         new CacheError(
           errors.ERR_CACHE_OUTBOX_OVERFLOW,
           `${dropped} invalidations waited for an unreachable store (remote.outboxSize ${core.options.outboxSize}): ` +

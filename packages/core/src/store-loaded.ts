@@ -32,7 +32,7 @@ export async function storeLoaded(
   const fence = ticket.fence
   const ttl = entry.staleUntil - Date.now()
   if (fence === undefined || ttl <= 0) {
-    core.writeLocal(key, entry, bytes.byteLength)
+    core.local.write(key, entry, bytes.byteLength)
     return
   }
   const token = ticket.token
@@ -47,17 +47,17 @@ export async function storeLoaded(
         return outcome
       },
       (error) => {
-        core.fault(error, 'set', key, 'remote')
+        core.recorder.fault(error, 'set', key, 'remote')
         if (token !== undefined) releaseLease(core.lease!, key, token)
         return undefined
       },
     )
   const outcome = await budget.wait(write)
   if (outcome === 'invalidated' || flight.invalidated || core.closed) return
-  core.writeLocal(key, entry, bytes.byteLength)
+  core.local.write(key, entry, bytes.byteLength)
   if (outcome === OUT_OF_BUDGET) {
     void write.then((late) => {
-      if (late === 'invalidated') core.l1?.deleteIf(key, entry.value)
+      if (late === 'invalidated') core.local.deleteIf(key, entry.value)
     })
   }
 }

@@ -1,4 +1,4 @@
-import type { WriteOptions } from '../cache-core.js'
+import type { WriteOptions } from '../write-options.js'
 import { type CacheStatusForward, ttlSeconds } from './cache-status.js'
 import { DONE, sendOwn, sendShared } from './decisions.js'
 import { captureMode, passthrough, type ReadContext, serve } from './read-context.js'
