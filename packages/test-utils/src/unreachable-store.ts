@@ -1,4 +1,5 @@
 import type { ConnectableStore } from '@cache/core/plugin'
+import { failingStore } from './failing-store.js'
 
 /**
  * A store of the contract whose server never answers: it never connects, every call rejects
@@ -10,11 +11,9 @@ export function unreachableStore(): ConnectableStore {
   const connectionError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
     code: 'ECONNREFUSED',
   })
-  const fail = () => Promise.reject(connectionError)
   return {
+    ...failingStore(connectionError),
     name: 'unreachable',
-    contractVersion: 1,
-    capabilities: { shared: false, persistent: false },
     address: 'redis://127.0.0.1:1',
     connected: false,
     connectionError,
@@ -25,13 +24,5 @@ export function unreachableStore(): ConnectableStore {
           code: 'ERR_CACHE_TIMEOUT',
         }),
       ),
-    get: fail,
-    getMany: fail,
-    set: fail,
-    setMany: fail,
-    delete: fail,
-    invalidateTags: fail,
-    clear: fail,
-    close: () => Promise.resolve(),
   }
 }
