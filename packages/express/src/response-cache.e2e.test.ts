@@ -1,11 +1,11 @@
 import http from 'node:http'
 import { createCache } from '@cache/core'
 import { abandonRequest, deferred, until } from '@cache/test-utils'
-import express, { type ErrorRequestHandler } from 'express'
+import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ResponseCacheOptions, responseCache } from './index.js'
 import { requestInfo } from './request-info.js'
-import { listen, sleep, type TestServer } from './test-server.js'
+import { listen, type TestServer } from './test-server.js'
 
 let server: TestServer | undefined
 afterEach(async () => {
@@ -13,17 +13,10 @@ afterEach(async () => {
   server = undefined
 })
 
-/** An app with `setup` routes and an error handler that answers JSON 500s. */
+/** An app with `setup` routes. */
 async function start(setup: (app: express.Express) => void): Promise<string> {
   const app = express()
   setup(app)
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    res
-      .status(500)
-      .set('x-error', '1')
-      .json({ error: String(err?.message ?? err) })
-  }
-  app.use(onError)
   server = await listen(app)
   return server.url
 }
@@ -52,67 +45,6 @@ describe('responseCache (Express glue)', () => {
     expect(second.headers.get('x-item')).toBe('yes')
   })
 
-  it('captures res.json, replays status, content type and bytes, with x-cache, age and the etag', async () => {
-    let calls = 0
-    const url = await start((app) => {
-      app.use(responseCache(options()))
-      app.get('/x', (_req, res) => {
-        res.status(200).json({ n: ++calls, text: 'héllo' })
-      })
-    })
-    const miss = await fetch(`${url}/x`)
-    const missBody = Buffer.from(await miss.arrayBuffer())
-    const hit = await fetch(`${url}/x`)
-    const hitBody = Buffer.from(await hit.arrayBuffer())
-    expect([miss.headers.get('x-cache'), hit.headers.get('x-cache')]).toEqual(['MISS', 'HIT'])
-    expect(hitBody.equals(missBody)).toBe(true)
-    expect(hit.status).toBe(200)
-    expect(hit.headers.get('content-type')).toBe(miss.headers.get('content-type'))
-    expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'))
-    expect(hit.headers.get('age')).toBe('0')
-    expect(hit.headers.get('content-length')).toBe(String(missBody.length))
-    expect(calls).toBe(1)
-  })
-
-  it('answers If-None-Match with 304 from the cache and hides conditionals from the handler on a miss', async () => {
-    let calls = 0
-    const url = await start((app) => {
-      app.get('/x', responseCache(options()), (_req, res) => {
-        calls++
-        res.json({ same: true })
-      })
-    })
-    const etag = (await fetch(`${url}/x?a`)).headers.get('etag')!
-    // A miss whose If-None-Match matches still gets a full, storable 200 (Express would 304 by itself).
-    const conditionalMiss = await fetch(`${url}/x?b`, { headers: { 'if-none-match': etag } })
-    expect([conditionalMiss.status, conditionalMiss.headers.get('x-cache')]).toEqual([200, 'MISS'])
-    expect(await conditionalMiss.json()).toEqual({ same: true })
-    const conditionalHit = await fetch(`${url}/x?b`, { headers: { 'if-none-match': etag } })
-    expect([conditionalHit.status, conditionalHit.headers.get('x-cache')]).toEqual([304, 'HIT'])
-    expect(await conditionalHit.text()).toBe('')
-    expect(calls).toBe(2)
-  })
-
-  it('per-route options via .route(), validated at setup', async () => {
-    const rc = responseCache(options({ ttl: '1m' }))
-    expect(() => rc.route({ ttl: 'soon' })).toThrow(
-      expect.objectContaining({ code: 'ERR_CACHE_INVALID_OPTION' }),
-    )
-    expect(() => responseCache({ ttl: '1m' } as ResponseCacheOptions)).toThrow(
-      expect.objectContaining({ code: 'ERR_CACHE_INVALID_OPTION' }),
-    )
-    let calls = 0
-    const url = await start((app) => {
-      app.get('/items/:id', rc.route({ tags: (req) => [`item:${req.params.id}`] }), (req, res) => {
-        res.json({ id: req.params.id, calls: ++calls })
-      })
-    })
-    await fetch(`${url}/items/1`)
-    expect((await fetch(`${url}/items/1`)).headers.get('x-cache')).toBe('HIT')
-    await rc.http.cache.invalidateTags(['item:1'])
-    expect((await fetch(`${url}/items/1`)).headers.get('x-cache')).toBe('MISS')
-  })
-
   it('passes a streamed response through untouched and does not store it', async () => {
     let calls = 0
     const url = await start((app) => {
@@ -130,21 +62,6 @@ describe('responseCache (Express glue)', () => {
     expect(await first.text()).toBe('part 1,part 2')
     expect(first.headers.get('x-cache')).toBe('MISS')
     expect(await (await fetch(`${url}/stream`)).text()).toBe('part 1,part 2')
-    expect(calls).toBe(2)
-  })
-
-  it('passes a body over maxEntryBytes through untouched and does not store it', async () => {
-    let calls = 0
-    const big = 'x'.repeat(5000)
-    const url = await start((app) => {
-      app.use(responseCache(options({ maxEntryBytes: '4kb' })))
-      app.get('/big', (_req, res) => {
-        calls++
-        res.send(big)
-      })
-    })
-    expect(await (await fetch(`${url}/big`)).text()).toBe(big)
-    expect(await (await fetch(`${url}/big`)).text()).toBe(big)
     expect(calls).toBe(2)
   })
 
@@ -193,84 +110,6 @@ describe('responseCache (Express glue)', () => {
       [203, 'text/csv', 'yes', 'a,b\n'],
     )
     expect(calls).toBe(1)
-  })
-
-  it.each([
-    ['Set-Cookie', (res: express.Response) => res.cookie('sid', 'abc')],
-    ['no-store', (res: express.Response) => res.set('cache-control', 'no-store')],
-    ['Vary: *', (res: express.Response) => res.set('vary', '*')],
-  ])('never stores a response with %s, and sends the handler its own headers', async (_n, decorate) => {
-    let calls = 0
-    const url = await start((app) => {
-      app.use(responseCache(options()))
-      app.get('/p', (_req, res) => {
-        decorate(res)
-        res.json({ calls: ++calls })
-      })
-    })
-    const first = await fetch(`${url}/p`)
-    const second = await fetch(`${url}/p`)
-    expect(await second.json()).toEqual({ calls: 2 })
-    expect(first.headers.get('x-cache')).toBe('MISS')
-    if (_n === 'Set-Cookie') expect(first.headers.get('set-cookie')).toContain('sid=abc')
-  })
-
-  it('HEAD never poisons GET, and a HEAD hit carries the stored length without a body', async () => {
-    let calls = 0
-    const url = await start((app) => {
-      app.use(responseCache(options()))
-      app.get('/h', (_req, res) => {
-        res.json({ calls: ++calls })
-      })
-    })
-    expect((await fetch(`${url}/h`, { method: 'HEAD' })).headers.get('x-cache')).toBe('MISS')
-    expect(await (await fetch(`${url}/h`)).json()).toEqual({ calls: 2 })
-    const head = await fetch(`${url}/h`, { method: 'HEAD' })
-    expect([head.headers.get('x-cache'), head.headers.get('content-length'), await head.text()]).toEqual([
-      'HIT',
-      String(JSON.stringify({ calls: 2 }).length),
-      '',
-    ])
-  })
-
-  it('serves stale on a handler error (async errors go through next), without the error handler headers', async () => {
-    let calls = 0
-    const url = await start((app) => {
-      app.use(responseCache(options({ ttl: 50, grace: '10s' })))
-      app.get('/flaky', async (_req, res) => {
-        if (++calls > 1) throw new Error('down')
-        res.json({ calls })
-      })
-    })
-    await fetch(`${url}/flaky`)
-    // Expiry is time passing: any wait longer than the TTL, however busy the machine.
-    await sleep(70)
-    const stale = await fetch(`${url}/flaky`)
-    expect([
-      stale.status,
-      stale.headers.get('x-cache'),
-      stale.headers.get('x-error'),
-      await stale.json(),
-    ]).toEqual([200, 'STALE', null, { calls: 1 }])
-  })
-
-  it('sends a throwing route callback to next(err)', async () => {
-    const url = await start((app) => {
-      const rc = responseCache(options())
-      app.get(
-        '/t',
-        rc.route({
-          tags: () => {
-            throw new Error('bad tags')
-          },
-        }),
-        (_req, res) => {
-          res.json({})
-        },
-      )
-    })
-    const res = await fetch(`${url}/t`)
-    expect([res.status, await res.json()]).toEqual([500, { error: 'bad tags' }])
   })
 
   it('keys forwarded host and protocol only when Express trusts the proxy', async () => {
@@ -356,33 +195,5 @@ describe('responseCache (Express glue)', () => {
     expect(new Set((await all).map((b) => JSON.stringify(b)))).toEqual(new Set(['{"calls":1}']))
     expect(await (await fetch(`${url}/x`)).json()).toEqual({ other: true })
     expect(calls).toBe(1)
-  })
-
-  it('invalidates a path after a successful PUT through the middleware, and caches opted-in POST by body', async () => {
-    let calls = 0
-    const url = await start((app) => {
-      app.use(express.json())
-      // Registered before the app-wide middleware: a request meets one responseCache only.
-      app.post('/search', responseCache(options({ methods: ['POST'] })), (req, res) => {
-        res.json({ q: req.body, calls: ++calls })
-      })
-      app.use(responseCache(options()))
-      app.get('/doc', (_req, res) => {
-        res.json({ calls: ++calls })
-      })
-      app.put('/doc', (_req, res) => {
-        res.json({ ok: true })
-      })
-    })
-    await fetch(`${url}/doc`)
-    expect((await fetch(`${url}/doc`)).headers.get('x-cache')).toBe('HIT')
-    expect((await fetch(`${url}/doc`, { method: 'PUT' })).headers.get('x-cache')).toBe('BYPASS')
-    expect((await fetch(`${url}/doc`)).headers.get('x-cache')).toBe('MISS')
-    const post = (body: string) =>
-      fetch(`${url}/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-    const first = await post('{"a":1,"b":2}')
-    const reordered = await post('{ "b": 2, "a": 1 }')
-    const other = await post('{"a":1,"b":3}')
-    expect([first, reordered, other].map((r) => r.headers.get('x-cache'))).toEqual(['MISS', 'HIT', 'MISS'])
   })
 })

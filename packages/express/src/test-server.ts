@@ -28,8 +28,3 @@ export function listen(app: Express): Promise<TestServer> {
     })
   })
 }
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
