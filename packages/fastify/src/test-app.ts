@@ -11,8 +11,3 @@ export async function appWith(
   await app.register(responseCachePlugin, { cache: createCache({ namespace: 'test' }), ...options })
   return app
 }
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}

@@ -1,5 +1,5 @@
-import type { RouteCacheOptions } from '@cache/core/http'
-import Fastify, { type FastifyRequest } from 'fastify'
+import type { HttpCache, RouteCacheOptions } from '@cache/core/http'
+import Fastify, { type FastifyContextConfig, type FastifyRequest } from 'fastify'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { responseCachePlugin } from './index.js'
 
@@ -29,6 +29,11 @@ describe('responseCachePlugin types', () => {
       key: (req) => expectTypeOf(req.params).toEqualTypeOf<unknown>(),
     }
     expect((await app.inject('/items/1')).json()).toEqual({ id: '1' })
+    // The decorator and the route config are typed by the plugin's module augmentation.
+    expectTypeOf(app.responseCache).toEqualTypeOf<HttpCache<FastifyRequest>>()
+    expectTypeOf<FastifyContextConfig['responseCache']>().toEqualTypeOf<
+      RouteCacheOptions<FastifyRequest> | false | undefined
+    >()
     expect(options.key).toBeTypeOf('function')
     await app.close()
   })
