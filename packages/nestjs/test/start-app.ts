@@ -30,7 +30,11 @@ export async function startApp(
           logger: { level: 'warn', stream: { write: (line: string) => logged.push(line) } },
         })
       : new ExpressAdapter()
-  const app = await NestFactory.create(module as never, adapter, { logger, forceCloseConnections: true })
+  const app = await NestFactory.create(module as never, adapter, {
+    logger,
+    forceCloseConnections: true,
+    abortOnError: false,
+  })
   configure?.(app)
   await app.listen(0, '127.0.0.1')
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1')
