@@ -1,8 +1,8 @@
-import type { Keyv } from 'keyv'
 import { CacheError, errors } from '../../errors.js'
 import { assertKnownOptions, optionKeys } from '../../known-options.js'
 import { assertPeer } from '../../require-peer.js'
 import { type CacheStore, STORE_CONTRACT_VERSION, type StoreCapabilities, type StoreWrite } from '../store.js'
+import type { KeyvInstance } from './keyv-instance.js'
 
 /** Options of {@link KeyvStore}. */
 export interface KeyvStoreOptions {
@@ -46,7 +46,7 @@ export class KeyvStore implements CacheStore {
   /** @inheritdoc */
   readonly capabilities: StoreCapabilities
   /** The wrapped Keyv instance. */
-  readonly keyv: Keyv
+  readonly keyv: KeyvInstance
   // Serialises tag-index updates within this process (read-modify-write must not interleave).
   #tagQueue: Promise<unknown> = Promise.resolve()
   #closed = false
@@ -56,7 +56,7 @@ export class KeyvStore implements CacheStore {
    * @throws {CacheError} `ERR_CACHE_INVALID_OPTION` when `keyv` is not a Keyv instance (a
    *   storage adapter or an options object goes inside `new Keyv(...)`), or on an unknown option.
    */
-  constructor(keyv: Keyv, options: KeyvStoreOptions = {}) {
+  constructor(keyv: KeyvInstance, options: KeyvStoreOptions = {}) {
     assertKeyv(keyv)
     assertKnownOptions(options, KEYV_STORE_OPTIONS, 'KeyvStore options')
     this.keyv = keyv
@@ -65,12 +65,12 @@ export class KeyvStore implements CacheStore {
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    return decode(await this.keyv.get<string>(key))
+    return decode((await this.keyv.get(key)) as string | undefined)
   }
 
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     if (keys.length === 0) return []
-    const values = (await this.keyv.getMany<string>([...keys])) as (string | undefined)[]
+    const values = (await this.keyv.getMany([...keys])) as (string | undefined)[]
     return values.map(decode)
   }
 
@@ -99,8 +99,8 @@ export class KeyvStore implements CacheStore {
     return this.#serial(async () => {
       const doomed = new Set<string>()
       for (const tag of tags) {
-        for (const key of (await this.keyv.get<string[]>(TAG_PREFIX + tag)) ?? []) {
-          const current = (await this.keyv.get<string[]>(ENTRY_TAGS_PREFIX + key)) ?? []
+        for (const key of ((await this.keyv.get(TAG_PREFIX + tag)) as string[] | undefined) ?? []) {
+          const current = ((await this.keyv.get(ENTRY_TAGS_PREFIX + key)) as string[] | undefined) ?? []
           if (current.includes(tag)) doomed.add(key)
         }
         await this.keyv.delete(TAG_PREFIX + tag)
@@ -141,7 +141,7 @@ export class KeyvStore implements CacheStore {
     return this.#serial(async () => {
       for (const tag of tags) {
         const indexKey = TAG_PREFIX + tag
-        const keys = new Set((await this.keyv.get<string[]>(indexKey)) ?? [])
+        const keys = new Set(((await this.keyv.get(indexKey)) as string[] | undefined) ?? [])
         keys.add(key)
         // The index lives as long as its longest-lived member could (bounded for finite TTLs).
         await this.keyv.set(indexKey, [...keys], Number.isFinite(ttl) ? Math.ceil(ttl) + 60_000 : undefined)
@@ -161,7 +161,7 @@ export class KeyvStore implements CacheStore {
  * location) is not ours. A Keyv has the methods the store calls plus its `hooks`; a storage
  * adapter (`new KeyvSqlite(...)`, a `Map`) or an options object has not.
  */
-function assertKeyv(keyv: unknown): asserts keyv is Keyv {
+function assertKeyv(keyv: unknown): asserts keyv is KeyvInstance {
   const k = keyv as Partial<Record<'get' | 'set' | 'delete' | 'getMany' | 'hooks', unknown>> | null
   if (
     typeof k === 'object' &&
