@@ -45,9 +45,9 @@ const packages: PublicPackage[] = [
   {
     name: '@cache/core',
     dir: 'packages/core',
-    // Two builds (ESM and CJS) and two copies of the declarations, without source maps; each
-    // subpath entry adds its four small files on top of the shared chunks.
-    maxPackedBytes: 210_000,
+    // One CommonJS build with its declarations, and an ESM entry of two small files per entry
+    // point that re-exports it (tsup.shared.ts), without source maps.
+    maxPackedBytes: 150_000,
     exports: {
       CORE_VERSION: 'string',
       createCache: 'function',
@@ -546,6 +546,35 @@ console.log(JSON.stringify(out))
           expect(out[specifier]?.[name], `${file}: ${specifier} export ${name}`).toBe(kind)
         }
       }
+    }
+  })
+
+  it('import and require() of a package load one copy (no dual package hazard)', async () => {
+    const specifiers = JSON.stringify([
+      ...names,
+      ...packages.flatMap((pkg) => Object.keys(pkg.subpaths ?? {})),
+    ])
+    await writeFile(
+      join(consumer, 'one-copy.mjs'),
+      `import { createRequire } from 'node:module'
+const require = createRequire(import.meta.url)
+const out = {}
+for (const name of ${specifiers}) {
+  const esm = await import(name)
+  const cjs = require(name)
+  const keys = Object.keys(esm)
+  out[name] = { keys: keys.length, different: keys.filter((key) => esm[key] !== cjs[key]) }
+}
+console.log(JSON.stringify(out))
+`,
+    )
+    // After the test above: the subpaths need their optional peers.
+    expect(await linkDependencies(true), 'dependencies missing from the repo node_modules').toEqual([])
+    const out = (await runConsumer('one-copy.mjs')) as Record<string, { keys: number; different: string[] }>
+    for (const [name, { keys, different }] of Object.entries(out)) {
+      expect(keys, `${name} exports`).toBeGreaterThan(0)
+      // Two builds would give an importing app and a requiring plugin two classes of each export.
+      expect(different, `${name}: exports that differ between import and require()`).toEqual([])
     }
   })
 })
