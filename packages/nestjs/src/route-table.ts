@@ -1,8 +1,10 @@
 import type { HttpCache, RouteCacheOptions } from '@cache/core/http'
 import type { ResolvedRoute } from '@cache/core/http/adapter'
 import type { ExecutionContext } from '@nestjs/common'
-// Nest's own names for its metadata, from the files that define them (Nest 10 to 12 ship both;
-// Nest 12's exports map lets `./*.js` through): no copy of a private key to drift.
+// Nest has no public API for a handler's parameter decorators (`Reflector` reads class and method
+// metadata; `ContextUtils`, which its router uses, is internal), so the metadata is read under
+// Nest's own names for it, from the files that define them (Nest 10 to 12 ship both; Nest 12's
+// exports map lets `./*.js` through): no copy of a private key to drift.
 import { RESPONSE_PASSTHROUGH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js'
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js'
 import type { Reflector } from '@nestjs/core'
