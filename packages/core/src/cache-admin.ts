@@ -20,15 +20,15 @@ export async function inspectCache(
   prefixes: readonly string[],
   stats: CacheStats,
 ): Promise<CacheInspection> {
-  const l2 = core.l2
-  if (l2 === undefined || !canInspect(l2.store)) return { namespace: path, stats }
-  const store = l2.store
+  const remote = core.remote
+  if (remote === undefined || !canInspect(remote.tier.store)) return { namespace: path, stats }
+  const store = remote.tier.store
   try {
     // Counting walks the keyspace with SCAN: give it more than the per-call deadline.
     const facts = await store.storeStats(prefixes)
     return { namespace: path, stats, store: { name: store.name, ...facts } }
   } catch (error) {
-    core.recorder.fault(error, 'inspect', undefined, 'remote')
+    remote.fault(error, 'inspect', undefined)
     return { namespace: path, stats }
   }
 }
@@ -47,19 +47,20 @@ export async function clearMatching(core: CacheCore, prefix: string, pattern: st
   const removedKeys = l1Keys.filter((k) => re.test(k.slice(prefix.length)))
   for (const k of removedKeys) core.local.delete(k)
   let removed = 0
-  if (core.l2 !== undefined && canInspect(core.l2.store)) {
-    const store = core.l2.store
+  const remote = core.remote
+  if (remote !== undefined && canInspect(remote.tier.store)) {
+    const store = remote.tier.store
     // Only `*` and `?` are wildcards here; Redis would also read `[...]` as a class.
     const glob =
       prefix.replace(/[*?[\]\\]/g, '\\$&') +
       pattern.replace(/\\.|[[\]]/g, (m) => (m.length === 2 ? m : `\\${m}`))
     try {
       removed = await store.clearMatching(glob)
-      await core.invalidate({ kind: 'clear', prefixes: [prefix] }, true)
+      await remote.invalidate({ kind: 'clear', prefixes: [prefix] }, true)
     } catch (error) {
-      core.recorder.fault(error, 'clearMatching', undefined, 'remote')
+      remote.fault(error, 'clearMatching', undefined)
       // The pattern cannot be replayed as such: the whole namespace is cleared instead.
-      await core.invalidate({ kind: 'clear', prefixes: [prefix] })
+      await remote.invalidate({ kind: 'clear', prefixes: [prefix] })
     }
   }
   core.recorder.counters.deletes += removedKeys.length

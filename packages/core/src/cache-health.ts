@@ -46,18 +46,18 @@ export function cacheHealth(core: CacheCore): CacheHealth {
   const tiers: CacheHealth['tiers'] = {}
   const usage = core.local.usage
   if (usage !== undefined) tiers.memory = { ok: true, ...usage }
-  const l2 = core.l2
+  const l2 = core.remote
   if (l2 !== undefined) {
-    const store = l2.store
-    const remote: RemoteHealth = { ok: true, store: store.name, breaker: l2.breakerState }
+    const store = l2.tier.store
+    const remote: RemoteHealth = { ok: true, store: store.name, breaker: l2.tier.breakerState }
     if (canConnect(store)) {
       remote.address = store.address
       remote.connected = store.connected
       const error = store.connectionError
       if (error !== undefined) remote.lastError = describeError(error)
     }
-    if (core.bus !== undefined) remote.bus = { connected: core.bus.connected }
-    const pending = core.outbox?.pending ?? 0
+    if (l2.bus !== undefined) remote.bus = { connected: l2.bus.connected }
+    const pending = l2.pendingInvalidations
     if (pending > 0) remote.pendingInvalidations = pending
     remote.ok =
       remote.connected !== false &&

@@ -14,18 +14,19 @@ export async function readMany<T>(core: CacheCore, fulls: readonly string[]): Pr
     if (entry !== undefined) out[i] = entry.value as T
     else missing.push(i)
   })
-  if (missing.length > 0 && core.l2 !== undefined) {
+  const remote = core.remote
+  if (missing.length > 0 && remote !== undefined) {
     let found: (Uint8Array | undefined)[] | undefined
     const epoch = core.flights.epoch
     try {
-      found = await core.l2.call('getMany', (s) => s.getMany(missing.map((i) => fulls[i]!)))
+      found = await remote.tier.call('getMany', (s) => s.getMany(missing.map((i) => fulls[i]!)))
     } catch (error) {
-      core.recorder.fault(error, 'getMany', undefined, 'remote')
+      remote.fault(error, 'getMany', undefined)
     }
     if (found !== undefined) {
       const later = Date.now()
       missing = missing.filter((i, j) => {
-        const entry = core.acceptRemote(fulls[i]!, found[j], later, epoch)
+        const entry = remote.accept(fulls[i]!, found[j], later, epoch)
         if (entry === undefined || entry.expiresAt <= later) return true
         core.recorder.hit(fulls[i]!, 'remote')
         out[i] = entry.value as T
@@ -47,23 +48,24 @@ export async function writeMany(
     core.flights.invalidateKey(p.key)
     core.local.write(p.key, p.entry, p.bytes.byteLength)
   }
-  if (core.l2 === undefined || prepared.length === 0) return
+  const remote = core.remote
+  if (remote === undefined || prepared.length === 0) return
   const now = Date.now()
   const writes = prepared
     .map((p) => ({
       key: p.key,
       value: p.bytes,
       ttl: p.entry.staleUntil - now,
-      tags: core.qualifyTags(p.entry.tags),
+      tags: remote.qualifyTags(p.entry.tags),
     }))
     .filter((w) => w.ttl > 0)
   let stored = true
   try {
-    await core.l2.call('setMany', (s) => s.setMany(writes))
+    await remote.tier.call('setMany', (s) => s.setMany(writes))
   } catch (error) {
     stored = false
-    core.recorder.fault(error, 'setMany', undefined, 'remote')
+    remote.fault(error, 'setMany', undefined)
   }
   // Overwrites are invalidations of the older values: one that missed the store is replayed.
-  await core.invalidate({ kind: 'keys', keys: prepared.map((p) => p.key) }, stored)
+  await remote.invalidate({ kind: 'keys', keys: prepared.map((p) => p.key) }, stored)
 }

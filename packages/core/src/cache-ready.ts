@@ -28,10 +28,10 @@ export async function waitReady(core: CacheCore, options: ReadyOptions = {}): Pr
   if (!Number.isFinite(timeout)) {
     throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'ready: timeout must be a finite duration')
   }
-  const store = core.l2?.store
+  const store = core.remote?.tier.store
   const waits: Promise<void>[] = []
   if (store !== undefined && canConnect(store)) waits.push(store.ready(timeout))
-  const bus = core.bus
+  const bus = core.remote?.bus
   if (bus !== undefined) {
     waits.push(
       waitConnected(

@@ -86,8 +86,9 @@ export class Cache {
       if (entry !== undefined && entry.expiresAt > now) return entry.value as T
     }
     const full = this.#prefix + local
-    if (core.l2 !== undefined) {
-      const entry = core.countRemote(await core.readRemote(full), now)
+    const remote = core.remote
+    if (remote !== undefined) {
+      const entry = remote.count(await remote.read(full), now)
       if (entry !== undefined && entry.expiresAt > Date.now()) {
         core.recorder.hit(full, 'remote')
         return entry.value as T
@@ -150,7 +151,8 @@ export class Cache {
     const local = typeof key === 'string' ? key : hashKey(key)
     const full = this.#prefix + local
     const entry = core.entries.make(value, options)
-    if (core.l2 === undefined) {
+    const remote = core.remote
+    if (remote === undefined) {
       // Memory only: the value is held by reference, so it needs a size (and validation), not bytes.
       const size = this.#local.size(entry)
       core.flights.invalidateKey(full)
@@ -159,7 +161,8 @@ export class Cache {
     }
     const bytes = core.entries.encode(entry)
     core.flights.invalidateKey(full)
-    await core.write(full, entry, bytes, true)
+    this.#local.write(full, entry, bytes.byteLength)
+    await remote.write(full, entry, bytes, true)
   }
 
   /** Fresh values for `keys`, in order (`undefined` for misses); L2 is read in one call. */
@@ -191,7 +194,7 @@ export class Cache {
     core.flights.invalidateKey(full)
     let removed = core.local.delete(full)
     // Through the outbox: a delete that cannot reach the store now is replayed, never lost.
-    removed = ((await core.invalidate({ kind: 'keys', keys: [full] })) ?? 0) > 0 || removed
+    removed = ((await core.remote?.invalidate({ kind: 'keys', keys: [full] })) ?? 0) > 0 || removed
     if (removed) core.recorder.counters.deletes++
     if (core.recorder.emitter.has('delete')) core.recorder.emitter.emit('delete', { key: full })
     return removed
@@ -209,7 +212,7 @@ export class Cache {
     }
     core.flights.invalidateTags(tags)
     core.recorder.counters.deletes += core.local.invalidateTags(tags)
-    await core.invalidate({ kind: 'tags', tags: [...tags] })
+    await core.remote?.invalidate({ kind: 'tags', tags: [...tags] })
     if (core.recorder.emitter.has('invalidate')) core.recorder.emitter.emit('invalidate', { tags })
   }
 
@@ -220,7 +223,7 @@ export class Cache {
     const prefixes = namespacePrefixes(this.#path)
     core.flights.invalidatePrefixes(prefixes)
     core.recorder.counters.deletes += core.local.clear(prefixes)
-    await core.invalidate({ kind: 'clear', prefixes })
+    await core.remote?.invalidate({ kind: 'clear', prefixes })
     if (core.recorder.emitter.has('clear')) core.recorder.emitter.emit('clear', { namespace: this.#path })
   }
 
@@ -284,7 +287,7 @@ export class Cache {
     const c = this.#core.recorder.counters
     const lookups = c.hits + c.staleHits + c.misses
     const usage = this.#core.local.usage ?? { entries: 0, bytes: 0 }
-    const l2 = this.#core.l2
+    const remote = this.#core.remote
     return {
       hits: c.hits,
       staleHits: c.staleHits,
@@ -296,10 +299,10 @@ export class Cache {
       loads: c.loads,
       loadErrors: c.loadErrors,
       errors: c.errors,
-      ...(this.#core.bus === undefined ? {} : { bus: { ...c.bus } }),
+      ...(remote?.bus === undefined ? {} : { bus: { ...c.bus } }),
       tiers: {
         memory: { ...c.memory, ...usage },
-        ...(l2 === undefined ? {} : { remote: { ...c.remote, breaker: l2.breakerState } }),
+        ...(remote === undefined ? {} : { remote: { ...c.remote, breaker: remote.tier.breakerState } }),
       },
     }
   }
@@ -333,29 +336,7 @@ export class Cache {
   }
 
   /** Closes the cache (all namespaces) and its store. Later calls fail with `ERR_CACHE_CLOSED`. Idempotent. */
-  async close(): Promise<void> {
-    const core = this.#core
-    if (core.closed) return
-    // One last chance for invalidations still waiting, then they are reported, not silently lost.
-    await core.outbox?.flush(true)
-    core.closed = true
-    core.outageLog?.close()
-    core.local.reset()
-    const undelivered = core.outbox?.close() ?? []
-    if (undelivered.length > 0) {
-      core.recorder.fault(
-        new CacheError(errors.ERR_CACHE_STORE, `${undelivered.length} invalidations never reached the store`),
-        'close',
-        undefined,
-        'remote',
-      )
-    }
-    if (core.l2 !== undefined) {
-      try {
-        await core.l2.store.close()
-      } catch (error) {
-        core.recorder.fault(error, 'close', undefined, 'remote')
-      }
-    }
+  close(): Promise<void> {
+    return this.#core.close()
   }
 }

@@ -57,11 +57,12 @@ export async function getOrSetSlow<T>(
   let flight = core.flights.get<T>(key)
   // One budget for every Redis call of this request, so a stall costs one deadline, not one per call.
   const budget = new Budget(core.options.remote.timeout)
-  if (flight === undefined && core.l2 !== undefined) {
+  const l2 = core.remote
+  if (flight === undefined && l2 !== undefined) {
     const startedAt = Date.now()
-    const read = await core.readRemote(key)
+    const read = await l2.read(key)
     budget.charge(startedAt)
-    const remote = core.countRemote(read, now) as CacheEntry<T> | undefined
+    const remote = l2.count(read, now) as CacheEntry<T> | undefined
     if (remote !== undefined) {
       if (remote.expiresAt > Date.now()) {
         core.recorder.hit(key, 'remote')
@@ -121,7 +122,7 @@ function startLoad<T>(
   const tags = opts?.tags ?? []
   return core.flights.start<T>(key, tags, async (flight) => {
     let ticket: LoadTicket = { token: undefined, fence: undefined }
-    if (core.l2 !== undefined) {
+    if (core.remote !== undefined) {
       const start = await beginLoad<T>(core.lease!, key, tags, budget)
       if ('value' in start) return start.value
       ticket = start.ticket
@@ -164,7 +165,7 @@ async function loadAndStore<T>(
   try {
     entry = core.entries.make(value, opts)
     // Memory only: the value is held by reference, so it needs a size (and validation), not bytes.
-    if (core.l2 === undefined) size = core.local.size(entry)
+    if (core.remote === undefined) size = core.local.size(entry)
     else bytes = core.entries.encode(entry)
   } catch (error) {
     // The value answers its callers but cannot be cached; say so instead of failing the request.

@@ -1,23 +1,43 @@
+import type { BusMessage } from './bus/invalidation-bus.js'
 import type { Invalidation, OutboxTarget } from './bus/invalidation-outbox.js'
-import type { CacheCore } from './cache-core.js'
 import { CacheError, errors } from './errors.js'
 import { namespacePrefixes } from './keys/key-layout.js'
+import type { CallOptions, RemoteTier } from './tiers/remote-tier.js'
+
+/** What an outbox's target reaches the store and the bus through (the remote facade). */
+export interface InvalidationRemote {
+  /** The guarded store. */
+  readonly tier: RemoteTier
+  /** Store-level names of `tags`. */
+  qualifyTags(tags: readonly string[]): string[]
+  /** Publishes on the bus (resolves at once without one); rejects on a fault. */
+  send(message: BusMessage, options?: CallOptions<void>): Promise<void>
+  /** Counts and emits a remote fault. */
+  fault(error: unknown, operation: string, key: string | undefined): void
+}
 
 const PROBE = { probe: true } as const
 const STEPPED = { stepped: true } as const
 const STEPPED_PROBE = { probe: true, stepped: true } as const
 
-/** How the invalidation outbox of `core` reaches the store and the bus. */
-export function invalidationTarget(core: CacheCore): OutboxTarget {
+/**
+ * How an invalidation outbox reaches the store and the bus through `remote`. `namespace` (the
+ * root's) is what an overflow clears; `outboxSize` is named in its report.
+ */
+export function invalidationTarget(
+  remote: InvalidationRemote,
+  namespace: string,
+  outboxSize: number,
+): OutboxTarget {
   return {
     apply(message, probe) {
-      const l2 = core.l2!
+      const l2 = remote.tier
       const options = probe ? PROBE : undefined
       switch (message.kind) {
         case 'keys':
           return l2.call('delete', (s) => deleteKeys(s.delete.bind(s), message.keys), options)
         case 'tags': {
-          const qualified = core.qualifyTags(message.tags)
+          const qualified = remote.qualifyTags(message.tags)
           return l2.call('invalidateTags', (s) => s.invalidateTags(qualified), options)
         }
         case 'clear':
@@ -32,32 +52,23 @@ export function invalidationTarget(core: CacheCore): OutboxTarget {
           )
       }
     },
-    async publish(message, probe) {
-      const bus = core.bus
-      if (bus === undefined) return
-      await core.sendOnBus(bus, message, probe ? PROBE : undefined)
+    publish(message, probe) {
+      return remote.send(message, probe ? PROBE : undefined)
     },
     fault(error, message) {
-      core.recorder.fault(
-        error,
-        operationOf(message),
-        message.kind === 'keys' ? message.keys[0] : undefined,
-        'remote',
-      )
+      remote.fault(error, operationOf(message), message.kind === 'keys' ? message.keys[0] : undefined)
     },
     overflow(dropped) {
-      const ns = core.options.namespace
-      core.recorder.fault(
+      remote.fault(
         new CacheError(
           errors.ERR_CACHE_OUTBOX_OVERFLOW,
-          `${dropped} invalidations waited for an unreachable store (remote.outboxSize ${core.options.outboxSize}): ` +
-            `replaced by one clear of namespace '${ns}'; no L2 value of it is served until that clear reaches the store`,
+          `${dropped} invalidations waited for an unreachable store (remote.outboxSize ${outboxSize}): ` +
+            `replaced by one clear of namespace '${namespace}'; no L2 value of it is served until that clear reaches the store`,
         ),
         'outbox',
         undefined,
-        'remote',
       )
-      return { kind: 'clear', prefixes: namespacePrefixes(ns) }
+      return { kind: 'clear', prefixes: namespacePrefixes(namespace) }
     },
   }
 }

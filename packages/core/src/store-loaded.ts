@@ -24,9 +24,10 @@ export async function storeLoaded(
   ticket: LoadTicket,
   budget: Budget,
 ): Promise<void> {
-  const l2 = core.l2
-  if (l2 === undefined || !canFence(l2.store)) {
-    await budget.wait(core.write(key, entry, bytes, false))
+  const remote = core.remote
+  if (remote === undefined || !canFence(remote.tier.store)) {
+    core.local.write(key, entry, bytes.byteLength)
+    if (remote !== undefined) await budget.wait(remote.write(key, entry, bytes, false))
     return
   }
   const fence = ticket.fence
@@ -37,17 +38,17 @@ export async function storeLoaded(
   }
   const token = ticket.token
   ticket.token = undefined
-  const tags = core.qualifyTags(entry.tags)
-  const write = l2
+  const tags = remote.qualifyTags(entry.tags)
+  const write = remote.tier
     .call('set', (s) => (s as FencedLoadStore).setFenced(key, bytes, ttl, tags, fence, token))
     .then(
       async (outcome) => {
         // Drops the other processes' older copies and wakes their lease waiters.
-        if (outcome === 'stored') await core.publish({ kind: 'keys', keys: [key] })
+        if (outcome === 'stored') await remote.publish({ kind: 'keys', keys: [key] })
         return outcome
       },
       (error) => {
-        core.recorder.fault(error, 'set', key, 'remote')
+        remote.fault(error, 'set', key)
         if (token !== undefined) releaseLease(core.lease!, key, token)
         return undefined
       },
