@@ -9,10 +9,13 @@ import { type ResponseCacheOptions, responseCache } from './index.js'
 import { listen } from './test-server.js'
 
 // The routes the suite describes, on Express: one middleware, a `route()` per route.
-const expressApp: AdapterConformanceFactory = async ({ routes, options }) => {
+const expressApp: AdapterConformanceFactory = async ({ routes, options, beforeCache }) => {
   const rc = responseCache(options as ResponseCacheOptions)
   const app = express()
-  app.use(express.json())
+  app.use(express.json(), (_req, res, next) => {
+    beforeCache((name, value) => res.setHeader(name, value))
+    next()
+  })
   for (const route of routes) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'
     app[method](route.path, rc.route(route.cache as never), async (req, res) => {

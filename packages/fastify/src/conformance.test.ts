@@ -7,9 +7,10 @@ import Fastify, { type HTTPMethods } from 'fastify'
 import { type ResponseCachePluginOptions, responseCachePlugin } from './index.js'
 
 // The routes the suite describes, on Fastify: `config.responseCache` per route, requests injected.
-const fastifyApp: AdapterConformanceFactory = async ({ routes, options }) => {
+const fastifyApp: AdapterConformanceFactory = async ({ routes, options, beforeCache }) => {
   const app = Fastify()
   await app.register(responseCachePlugin, options as ResponseCachePluginOptions)
+  app.addHook('onRequest', async (_req, reply) => beforeCache((name, value) => reply.header(name, value)))
   // Headers only the error response has: a stale answer must not carry them.
   app.setErrorHandler((error, _req, reply) => {
     reply

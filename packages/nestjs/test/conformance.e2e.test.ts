@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { HttpCache } from '@cache/core/http'
 import { type AdapterConformanceFactory, describeAdapterConformance, fetchRequests } from '@cache/test-utils'
 import { Controller, Module, Req, RequestMapping, RequestMethod, Res, StreamableFile } from '@nestjs/common'
@@ -18,7 +19,7 @@ interface PlatformReply {
 // those the cache serves, Nest writing what the method returns.
 const nestApp =
   (platform: Platform): AdapterConformanceFactory =>
-  async ({ routes, options }) => {
+  async ({ routes, options, beforeCache }) => {
     class ConformanceController {}
     const proto = ConformanceController.prototype as unknown as Record<string, unknown>
     for (const [i, route] of routes.entries()) {
@@ -44,7 +45,12 @@ const nestApp =
       controllers: [ConformanceController],
     })
     class ConformanceModule {}
-    const t = await startApp(platform, ConformanceModule)
+    const t = await startApp(platform, ConformanceModule, (app) => {
+      app.use((_req: unknown, res: ServerResponse, next: () => void) => {
+        beforeCache((name, value) => res.setHeader(name, value))
+        next()
+      })
+    })
     return {
       request: fetchRequests(t.url),
       invalidate: (what) => t.app.get<HttpCache>(HTTP_RESPONSE_CACHE).invalidate(what),

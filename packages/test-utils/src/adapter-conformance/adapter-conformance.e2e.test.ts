@@ -23,8 +23,9 @@ function match(route: ConformanceRoute, method: string, path: string): Record<st
  * The routes served without any cache: what an adapter that does nothing looks like. Every
  * scenario must fail on it, or it could not catch an adapter that skips the cache.
  */
-const uncachedApp: AdapterConformanceFactory = async ({ routes }) => {
+const uncachedApp: AdapterConformanceFactory = async ({ routes, beforeCache }) => {
   const server = createServer(async (req, res) => {
+    beforeCache((name, value) => res.setHeader(name, value))
     const url = new URL(req.url ?? '/', 'http://x')
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)

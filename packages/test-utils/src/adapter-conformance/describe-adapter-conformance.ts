@@ -27,10 +27,15 @@ export async function runAdapterConformanceScenario(
 ): Promise<void> {
   const cache = createCache({ namespace: `conformance-${scenario.id}` })
   const apps: ConformanceApp[] = []
+  let requests = 0
+  const beforeCache = (setHeader: (name: string, value: string) => void) => {
+    setHeader('x-request-id', `req-${++requests}`)
+  }
   const context: AdapterConformanceContext = {
     cache,
+    requests: () => requests,
     async start(routes, options = {}) {
-      const app = await factory({ routes, options: { cache, ...options } })
+      const app = await factory({ routes, options: { cache, ...options }, beforeCache })
       apps.push(app)
       return app
     },

@@ -26,6 +26,24 @@ export const replayScenarios: readonly AdapterConformanceScenario[] = [
     },
   },
   {
+    id: 'earlier-headers',
+    name: 'does not store headers set before the cache (a request id), and replays the handler’s',
+    async run({ start, requests }) {
+      const app = await start([
+        { method: 'GET', path: '/x', handler: () => ({ headers: { 'x-item': 'yes' }, body: { ok: true } }) },
+      ])
+      const miss = await app.request('/x')
+      const hit = await app.request('/x')
+      expect(requests()).toBe(2)
+      expect([miss.header('x-cache'), miss.header('x-request-id')]).toEqual(['MISS', 'req-1'])
+      expect([hit.header('x-cache'), hit.header('x-request-id'), hit.header('x-item')]).toEqual([
+        'HIT',
+        'req-2',
+        'yes',
+      ])
+    },
+  },
+  {
     id: 'status-replay',
     name: 'replays an opted-in status (203) with the handler’s headers and non-JSON bytes',
     async run({ start }) {

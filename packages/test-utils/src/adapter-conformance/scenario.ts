@@ -9,6 +9,11 @@ export type ConformanceOptions = Partial<AdapterCacheOptions<ConformanceRequest>
 export interface AdapterConformanceContext {
   /** A fresh cache for this scenario; every app it starts stores in it unless told otherwise. */
   cache: Cache
+  /**
+   * How many requests reached the apps; each got `x-request-id: req-<n>` before the cache (see
+   * `ConformanceSetup.beforeCache`).
+   */
+  requests(): number
   /** Starts an app with `routes` through the factory; the runner closes it after the scenario. */
   start(routes: readonly ConformanceRoute[], options?: ConformanceOptions): Promise<ConformanceApp>
 }

@@ -58,6 +58,11 @@ export interface ConformanceSetup {
   routes: readonly ConformanceRoute[]
   /** The adapter's options (`responseCache(options)`, the plugin's, `forRoot(options)`). */
   options: AdapterCacheOptions<ConformanceRequest>
+  /**
+   * Call for every request before the cache sees it, as a request-id middleware would (Express
+   * `app.use`, a Fastify `onRequest` hook), with a function that sets a response header.
+   */
+  beforeCache(setHeader: (name: string, value: string) => void): void
 }
 
 /** What a request of the suite may set. */
