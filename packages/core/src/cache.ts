@@ -6,7 +6,7 @@ import { type ReadyOptions, waitReady } from './cache-ready.js'
 import type { CacheEntry } from './entry/entry.js'
 import { CacheError, errors } from './errors.js'
 import type { CacheEventName, CacheListener } from './events.js'
-import { type GetOrSetOptions, getOrSetSlow, type Loader } from './get-or-set.js'
+import type { GetOrSetOptions, Loader } from './get-or-set.js'
 import { hashKey } from './keys/index.js'
 import { assertNamespace, childPath, keyPrefix, namespacePrefixes } from './keys/key-layout.js'
 import { assertKnownOptions, optionKeys } from './known-options.js'
@@ -136,7 +136,7 @@ export class Cache {
     if (typeof loader !== 'function') {
       throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'getOrSet needs a loader function')
     }
-    return getOrSetSlow(core, full, loader, options, stale, now)
+    return core.getOrSet.handle(full, loader, options, stale, now)
   }
 
   /**
@@ -284,27 +284,7 @@ export class Cache {
 
   /** Counters of the whole cache (all namespaces). They add up: `lookups = hits + staleHits + misses`. */
   stats(): CacheStats {
-    const c = this.#core.recorder.counters
-    const lookups = c.hits + c.staleHits + c.misses
-    const usage = this.#core.local.usage ?? { entries: 0, bytes: 0 }
-    const remote = this.#core.remote
-    return {
-      hits: c.hits,
-      staleHits: c.staleHits,
-      misses: c.misses,
-      lookups,
-      hitRatio: lookups === 0 ? 0 : (c.hits + c.staleHits) / lookups,
-      sets: c.sets,
-      deletes: c.deletes,
-      loads: c.loads,
-      loadErrors: c.loadErrors,
-      errors: c.errors,
-      ...(remote?.bus === undefined ? {} : { bus: { ...c.bus } }),
-      tiers: {
-        memory: { ...c.memory, ...usage },
-        ...(remote === undefined ? {} : { remote: { ...c.remote, breaker: remote.tier.breakerState } }),
-      },
-    }
+    return this.#core.stats()
   }
 
   /**

@@ -1,9 +1,22 @@
-import type { CacheCore } from './cache-core.js'
 import type { CacheEntry } from './entry/entry.js'
-import { type LoadTicket, releaseLease } from './flight/lease.js'
+import { type LeaseContext, type LoadTicket, releaseLease } from './flight/lease.js'
 import type { Flight } from './flight/single-flight.js'
+import type { LocalCache } from './local-cache.js'
+import type { RemoteCache } from './remote-cache.js'
 import { canFence, type FencedLoadStore } from './stores/store.js'
 import { type Budget, OUT_OF_BUDGET } from './tiers/budget.js'
+
+/** What {@link storeLoaded} writes through. */
+export interface LoadedWrite {
+  /** L1. */
+  readonly local: LocalCache
+  /** L2. */
+  readonly remote: RemoteCache
+  /** For giving back a lease that a failed write could not release. */
+  readonly lease: LeaseContext
+  /** True once the cache is closed: nothing is kept in L1 then. */
+  readonly isClosed: () => boolean
+}
 
 /**
  * Stores a loaded value in both tiers, waiting for L2 at most what is left of the request's
@@ -16,7 +29,7 @@ import { type Budget, OUT_OF_BUDGET } from './tiers/budget.js'
  * was unreachable) is kept in L1 only: nothing could tell whether an invalidation overtook it.
  */
 export async function storeLoaded(
-  core: CacheCore,
+  parts: LoadedWrite,
   key: string,
   entry: CacheEntry,
   bytes: Uint8Array,
@@ -24,16 +37,16 @@ export async function storeLoaded(
   ticket: LoadTicket,
   budget: Budget,
 ): Promise<void> {
-  const remote = core.remote
-  if (remote === undefined || !canFence(remote.tier.store)) {
-    core.local.write(key, entry, bytes.byteLength)
-    if (remote !== undefined) await budget.wait(remote.write(key, entry, bytes, false))
+  const { local, remote } = parts
+  if (!canFence(remote.tier.store)) {
+    local.write(key, entry, bytes.byteLength)
+    await budget.wait(remote.write(key, entry, bytes, false))
     return
   }
   const fence = ticket.fence
   const ttl = entry.staleUntil - Date.now()
   if (fence === undefined || ttl <= 0) {
-    core.local.write(key, entry, bytes.byteLength)
+    local.write(key, entry, bytes.byteLength)
     return
   }
   const token = ticket.token
@@ -49,16 +62,16 @@ export async function storeLoaded(
       },
       (error) => {
         remote.fault(error, 'set', key)
-        if (token !== undefined) releaseLease(core.lease!, key, token)
+        if (token !== undefined) releaseLease(parts.lease, key, token)
         return undefined
       },
     )
   const outcome = await budget.wait(write)
-  if (outcome === 'invalidated' || flight.invalidated || core.closed) return
-  core.local.write(key, entry, bytes.byteLength)
+  if (outcome === 'invalidated' || flight.invalidated || parts.isClosed()) return
+  local.write(key, entry, bytes.byteLength)
   if (outcome === OUT_OF_BUDGET) {
     void write.then((late) => {
-      if (late === 'invalidated') core.local.deleteIf(key, entry.value)
+      if (late === 'invalidated') local.deleteIf(key, entry.value)
     })
   }
 }

@@ -90,7 +90,7 @@ export class MemoryTier {
   }
 
   /**
-   * Stores `entry` whose encoded size is `byteLength` (or its estimate, `CacheCore.localSize`).
+   * Stores `entry` whose encoded size is `byteLength` (or its estimate, `LocalCache.size`).
    * Too large (its estimated heap over `maxEntryBytes`): not stored, and the previous value under
    * `key` is removed so it cannot be served any more. `space` (from {@link space}) and `local`
    * are the key's namespace index and local part, when the caller has them: the hot write path
