@@ -9,7 +9,7 @@ import { invalidationPaths } from './invalidation-targets.js'
 import { type OriginState, originRespond } from './origin-respond.js'
 import { pathTag } from './path-tag.js'
 import { cacheStatusOf, passthrough, readContext } from './read-context.js'
-import { credentialsOf, primaryKey, variantKey } from './request-key.js'
+import { credentialsOf, primaryKey, rememberPrimaryKey, variantKey } from './request-key.js'
 import { type ResolvedRoute, type RouteCacheOptions, resolveRouteOptions } from './route-options.js'
 import { isStoredResponse, isVariantIndex } from './stored-response.js'
 import type {
@@ -177,6 +177,7 @@ export class HttpCache<R = unknown> {
     key: string,
     stored: StoredResponse,
   ): HttpDecision {
+    rememberPrimaryKey(req, route, key)
     const method = req.method
     const conditional = method === 'GET' || method === 'HEAD'
     const now = Date.now()

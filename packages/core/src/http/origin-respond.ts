@@ -5,7 +5,7 @@ import { replayStored } from './decisions.js'
 import { headerText } from './headers.js'
 import { judge, type OriginContext, originRead } from './origin-read.js'
 import { cacheStatusOf, passthrough, readContext } from './read-context.js'
-import { credentialsOf, primaryKey, variantKey } from './request-key.js'
+import { credentialsOf, primaryKey, rememberPrimaryKey, variantKey } from './request-key.js'
 import type { ResolvedRoute } from './route-options.js'
 import { isStoredResponse, isVariantIndex } from './stored-response.js'
 import type {
@@ -51,6 +51,7 @@ export function originRespond<R>(
   if (requestCc === undefined && credentials !== 'foreign' && headers['if-modified-since'] === undefined) {
     const hit = freshInMemory(ns, primary, headers)
     if (hit !== undefined) {
+      rememberPrimaryKey(req, route, primary)
       const now = Date.now()
       const status = cacheStatusOf(route, primary, { hit: true, ttl: ttlSeconds(hit.expiresAt, now) })
       const method = req.method

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { hashKey } from '../keys/index.js'
 import { normalizeQuery } from './normalize-query.js'
-import { primaryKey, urlKeyMemoSize } from './request-key.js'
+import { primaryKey, rememberPrimaryKey, urlKeyMemoSize } from './request-key.js'
 import { resolveRouteOptions } from './route-options.js'
 import { request } from './test-helpers.js'
 
@@ -13,13 +13,37 @@ function direct(protocol: string, host: string, path: string, query: string): st
   return primaryKey(request({ protocol, host, path, query }), unmemoized, 'none')
 }
 
+/** The key of a request served from memory: computed, then remembered as the hit path does. */
+function served(req: ReturnType<typeof request>): string | undefined {
+  const key = primaryKey(req, route, 'none')
+  if (key !== undefined) rememberPrimaryKey(req, route, key)
+  return key
+}
+
 describe('primaryKey URL memo (the hit path)', () => {
   it('a remembered digest is the one the key tuple hashes to', () => {
     const req = request({ protocol: 'http', host: 'Example.com', path: '/memo-a', query: '' })
-    const first = primaryKey(req, route, 'none')
+    const first = served(req)
     const second = primaryKey(req, route, 'none')
     expect(second).toBe(first)
     expect(first).toBe(direct('http', 'Example.com', '/memo-a', ''))
+  })
+
+  it('only a URL served from memory is remembered: misses under URL churn leave the memo alone', () => {
+    const before = urlKeyMemoSize()
+    for (let i = 0; i < 20; i++) primaryKey(request({ path: '/memo-miss', query: `i=${i}` }), route, 'none')
+    expect(urlKeyMemoSize()).toBe(before)
+    served(request({ path: '/memo-miss', query: 'i=0' }))
+    expect(urlKeyMemoSize()).toBe(before + 1)
+    served(request({ path: '/memo-miss', query: 'i=0' }))
+    expect(urlKeyMemoSize()).toBe(before + 1)
+  })
+
+  it('keys a route does not build from the URL alone are never remembered', () => {
+    const before = urlKeyMemoSize()
+    const req = request({ path: '/memo-user' })
+    rememberPrimaryKey(req, unmemoized, primaryKey(req, unmemoized, 'none')!)
+    expect(urlKeyMemoSize()).toBe(before)
   })
 
   it('distinct protocol, host, path or query never share a memo entry', () => {
@@ -31,7 +55,7 @@ describe('primaryKey URL memo (the hit path)', () => {
       ['http', 'a.b', '/x', 'q=2'],
       ['http', 'a.b1:/', 'x', 'q=1'],
     ].map(([protocol, host, path, query]) => {
-      primaryKey(request({ protocol, host, path, query }), route, 'none')
+      served(request({ protocol, host, path, query }))
       const memoized = primaryKey(request({ protocol, host, path, query }), route, 'none')
       expect(memoized).toBe(direct(protocol!, host!, path!, query!))
       return memoized
@@ -40,7 +64,7 @@ describe('primaryKey URL memo (the hit path)', () => {
   })
 
   it('stays bounded whatever the URL churn', () => {
-    for (let i = 0; i < 5000; i++) primaryKey(request({ path: `/churn/${i}` }), route, 'none')
+    for (let i = 0; i < 5000; i++) served(request({ path: `/churn/${i}` }))
     expect(urlKeyMemoSize()).toBeLessThanOrEqual(2048)
     expect(primaryKey(request({ path: '/churn/1' }), route, 'none')).toBe(
       direct('http', 'example.test', '/churn/1', ''),

@@ -36,6 +36,8 @@ export function credentialsOf(
  * SHA-256), never a concatenated string. HEAD shares GET's key. Returns `undefined` when the
  * request cannot be keyed safely (no parsed body on an opted-in POST, a body `hashKey` refuses,
  * credentials without a user): the request then bypasses the cache.
+ *
+ * A URL-only key served from memory before is read from a memo ({@link rememberPrimaryKey}).
  */
 export function primaryKey<R>(
   req: HttpRequestInfo<R>,
@@ -44,18 +46,8 @@ export function primaryKey<R>(
 ): string | undefined {
   const post = req.method === 'POST'
   if (post && req.body === undefined) return undefined
-  // Most routes key on the URL alone: remember their digests (the hit path).
-  const simple =
-    !post &&
-    route.user === undefined &&
-    route.key === undefined &&
-    route.varyHeaders.length === 0 &&
-    route.varyCookies.length === 0
-  let memoKey: string | undefined
-  if (simple) {
-    const { protocol, host, path, query } = req
-    // Length-prefixed, so distinct (protocol, host, path, query) can never give one memo key.
-    memoKey = `${protocol.length}:${protocol}${host.length}:${host}${path.length}:${path}${query}`
+  const memoKey = urlMemoKey(req, route)
+  if (memoKey !== undefined) {
     const known = URL_KEYS.get(memoKey)
     if (known !== undefined) return known
   }
@@ -82,19 +74,42 @@ export function primaryKey<R>(
     post ? req.body : null,
     route.key === undefined ? null : route.key(req.raw),
   ]
-  let key: string
   try {
-    key = hashKey(tuple)
+    return hashKey(tuple)
   } catch (error) {
     if (isCacheError(error, errors.ERR_CACHE_INVALID_KEY_INPUT)) return undefined
     throw error
   }
-  if (memoKey !== undefined) {
-    // Oldest first out: a bounded memo (a few hundred KB) whatever the URL churn.
-    if (URL_KEYS.size >= URL_KEYS_MAX) URL_KEYS.delete(URL_KEYS.keys().next().value!)
-    URL_KEYS.set(memoKey, key)
-  }
-  return key
+}
+
+/**
+ * Remembers `key`, the {@link primaryKey} of `req`, when the route keys on the URL alone: called
+ * when a response was served from memory, so the next request for that URL skips the canonical
+ * encoding and SHA-256 of the key tuple (about 2 µs). Misses do not fill the memo: under URL
+ * churn (every request a new URL) each would pay a memo insert and eviction, and keep two
+ * strings alive past a young-generation GC, for a URL that may never come again.
+ */
+export function rememberPrimaryKey<R>(req: HttpRequestInfo<R>, route: ResolvedRoute<R>, key: string): void {
+  const memoKey = urlMemoKey(req, route)
+  if (memoKey === undefined || URL_KEYS.has(memoKey)) return
+  // Oldest first out: a bounded memo (a few hundred KB) whatever the URL churn.
+  if (URL_KEYS.size >= URL_KEYS_MAX) URL_KEYS.delete(URL_KEYS.keys().next().value!)
+  URL_KEYS.set(memoKey, key)
+}
+
+/** The memo key of a request whose route keys on the URL alone, else `undefined`. */
+function urlMemoKey<R>(req: HttpRequestInfo<R>, route: ResolvedRoute<R>): string | undefined {
+  if (
+    req.method === 'POST' ||
+    route.user !== undefined ||
+    route.key !== undefined ||
+    route.varyHeaders.length !== 0 ||
+    route.varyCookies.length !== 0
+  )
+    return undefined
+  const { protocol, host, path, query } = req
+  // Length-prefixed, so distinct (protocol, host, path, query) can never give one memo key.
+  return `${protocol.length}:${protocol}${host.length}:${host}${path.length}:${path}${query}`
 }
 
 /**
