@@ -1,5 +1,5 @@
 import type { CacheCore } from './cache-core.js'
-import type { CacheEntry } from './entry/entry.js'
+import type { EncodedWrite } from './remote-cache.js'
 
 /**
  * `getMany`: L1 per key, then one L2 call for every key L1 could not answer. Counts one lookup
@@ -39,33 +39,11 @@ export async function readMany<T>(core: CacheCore, fulls: readonly string[]): Pr
 }
 
 /** `setMany`: L1 and counters per entry, one L2 call for all, one bus message for all. */
-export async function writeMany(
-  core: CacheCore,
-  prepared: readonly { key: string; entry: CacheEntry; bytes: Uint8Array }[],
-): Promise<void> {
+export async function writeMany(core: CacheCore, prepared: readonly EncodedWrite[]): Promise<void> {
   for (const p of prepared) {
     // An overwriting set wins over loads of the key already running.
     core.flights.invalidateKey(p.key)
     core.local.write(p.key, p.entry, p.bytes.byteLength)
   }
-  const remote = core.remote
-  if (remote === undefined || prepared.length === 0) return
-  const now = Date.now()
-  const writes = prepared
-    .map((p) => ({
-      key: p.key,
-      value: p.bytes,
-      ttl: p.entry.staleUntil - now,
-      tags: remote.qualifyTags(p.entry.tags),
-    }))
-    .filter((w) => w.ttl > 0)
-  let stored = true
-  try {
-    await remote.tier.call('setMany', (s) => s.setMany(writes))
-  } catch (error) {
-    stored = false
-    remote.fault(error, 'setMany', undefined)
-  }
-  // Overwrites are invalidations of the older values: one that missed the store is replayed.
-  await remote.invalidate({ kind: 'keys', keys: prepared.map((p) => p.key) }, stored)
+  if (prepared.length > 0) await core.remote?.writeMany(prepared)
 }

@@ -34,6 +34,16 @@ export interface RemoteCacheParts {
   readonly onMessage: (message: BusMessage) => void
 }
 
+/** An encoded write of `setMany`. */
+export interface EncodedWrite {
+  /** The full key. */
+  readonly key: string
+  /** Its envelope. */
+  readonly entry: CacheEntry
+  /** The envelope, encoded. */
+  readonly bytes: Uint8Array
+}
+
 /**
  * The remote facade (L2): reads (coalesced per key, decoded once, filling L1), writes,
  * invalidations through the outbox, the bus, and the accounting of all their faults, which are
@@ -202,6 +212,31 @@ export class RemoteCache implements LeaseRemote {
     // An overwriting set drops the other processes' L1 copies (and wakes their lease waiters).
     if (overwrite) await this.invalidate({ kind: 'keys', keys: [key] }, stored)
     else await this.publish({ kind: 'keys', keys: [key] })
+  }
+
+  /**
+   * Writes encoded entries to L2 in one call (L1 is the caller's), then tells the other
+   * processes in one message. Overwrites are invalidations of the older values: when the write
+   * misses the store, the outbox deletes them there once it answers again.
+   */
+  async writeMany(writes: readonly EncodedWrite[]): Promise<void> {
+    const now = Date.now()
+    const items = writes
+      .map((w) => ({
+        key: w.key,
+        value: w.bytes,
+        ttl: w.entry.staleUntil - now,
+        tags: this.qualifyTags(w.entry.tags),
+      }))
+      .filter((w) => w.ttl > 0)
+    let stored = true
+    try {
+      await this.tier.call('setMany', (s) => s.setMany(items))
+    } catch (error) {
+      stored = false
+      this.fault(error, 'setMany', undefined)
+    }
+    await this.invalidate({ kind: 'keys', keys: writes.map((w) => w.key) }, stored)
   }
 
   /**
