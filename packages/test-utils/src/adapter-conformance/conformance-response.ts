@@ -1,3 +1,4 @@
+import { call } from '../http-contract/contract-client.js'
 import type { ConformanceRequestInit, ConformanceResponse } from './types.js'
 
 type RawHeaders = Record<string, string | string[] | number | undefined>
@@ -22,18 +23,21 @@ export function conformanceResponse(status: number, raw: RawHeaders, bytes: Buff
   }
 }
 
-/** Sends requests to the app listening at `baseUrl` (`http://127.0.0.1:<port>`) with `fetch`. */
-export function fetchRequests(
+/**
+ * Sends requests to the app listening at `baseUrl` (`http://127.0.0.1:<port>`). Every request
+ * names the same `Host` (the host is part of the cache key), as replicas behind a load balancer
+ * see it, so that apps on two ports share entries through Redis.
+ */
+export function httpRequests(
   baseUrl: string,
 ): (path: string, init?: ConformanceRequestInit) => Promise<ConformanceResponse> {
   return async (path, init = {}) => {
-    const res = await fetch(baseUrl + path, init)
-    const bytes = Buffer.from(await res.arrayBuffer())
+    const res = await call(baseUrl + path, init)
     const headers: Record<string, string[]> = {}
     // Each Set-Cookie stays a value of its own (`Headers` would fold them into one).
     res.headers.forEach((value, name) => {
       headers[name] = name === 'set-cookie' ? res.headers.getSetCookie() : [value]
     })
-    return conformanceResponse(res.status, headers, bytes)
+    return conformanceResponse(res.status, headers, res.bytes)
   }
 }

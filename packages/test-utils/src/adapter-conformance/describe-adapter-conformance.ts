@@ -18,12 +18,14 @@ export const adapterConformanceScenarios: readonly AdapterConformanceScenario[] 
 ]
 
 /**
- * Runs one scenario against apps from `factory`, with a fresh cache; closes every app it started
- * and the cache, whatever happens. Rejects when the adapter fails the scenario.
+ * Runs one scenario against apps from `factory`, with a fresh cache (and `extra` in its context);
+ * closes every app it started and the cache, whatever happens. Rejects when the adapter fails the
+ * scenario.
  */
-export async function runAdapterConformanceScenario(
-  scenario: AdapterConformanceScenario,
+export async function runAdapterConformanceScenario<X extends object = object>(
+  scenario: AdapterConformanceScenario<AdapterConformanceContext & X>,
   factory: AdapterConformanceFactory,
+  extra?: X,
 ): Promise<void> {
   const cache = createCache({ namespace: `conformance-${scenario.id}` })
   const apps: ConformanceApp[] = []
@@ -31,7 +33,8 @@ export async function runAdapterConformanceScenario(
   const beforeCache = (setHeader: (name: string, value: string) => void) => {
     setHeader('x-request-id', `req-${++requests}`)
   }
-  const context: AdapterConformanceContext = {
+  const context = {
+    ...(extra as X),
     cache,
     requests: () => requests,
     async start(routes, options = {}) {
@@ -39,7 +42,7 @@ export async function runAdapterConformanceScenario(
       apps.push(app)
       return app
     },
-  }
+  } satisfies AdapterConformanceContext
   try {
     await scenario.run(context)
   } finally {

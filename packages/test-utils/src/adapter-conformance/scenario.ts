@@ -19,11 +19,11 @@ export interface AdapterConformanceContext {
 }
 
 /** One behaviour every adapter must show, on any framework. */
-export interface AdapterConformanceScenario {
+export interface AdapterConformanceScenario<C extends AdapterConformanceContext = AdapterConformanceContext> {
   /** Short kebab-case id. */
   id: string
   /** What the scenario asserts, used as the test name. */
   name: string
   /** Runs the assertions; rejects when the adapter does not behave. */
-  run(context: AdapterConformanceContext): Promise<void>
+  run(context: C): Promise<void>
 }
