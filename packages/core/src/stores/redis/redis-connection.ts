@@ -48,6 +48,10 @@ function safeDefaults(commandTimeout: number | undefined): RedisOptions {
     commandTimeout,
     connectTimeout: 2000,
     enableAutoPipelining: true,
+    // Reads are batched by the remote tier already (the gets of one tick share an MGET), and
+    // ioredis defers an auto-pipelined command to `setImmediate`: a lone GET would wait for the
+    // event loop's next check phase, about 25 µs added to every sequential read.
+    autoPipeliningIgnoredCommands: ['get', 'mget'],
     retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 5), 1000),
     lazyConnect: false,
   }
