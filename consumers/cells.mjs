@@ -30,8 +30,8 @@ function nest(major) {
 /**
  * @typedef {object} Cell
  * @property {string} name project name, also the directory under the run's temp dir
- * @property {'core' | 'cli' | 'express' | 'fastify' | 'nestjs' | 'docs'} app what runs: a script
- *   that must print OK and exit (core), cachectl commands (cli), an HTTP app the runner checks
+ * @property {'core' | 'cli' | 'jest' | 'express' | 'fastify' | 'nestjs' | 'docs'} app what runs: a
+ *   script that must print OK and exit (core), cachectl commands (cli), a Jest spec (jest), an HTTP app the runner checks
  *   (consumers/apps/<app>.ts), or the docs' snippets
  * @property {string[]} packages the @cache packages installed from their tarballs
  * @property {Record<string, string>} dependencies framework versions of the cell (registry ranges)
@@ -82,6 +82,15 @@ export function cells(newestNestMajor) {
       app: 'fastify',
       packages: ['@cache/core', '@cache/fastify'],
       dependencies: { fastify: '^5.0.0', ...IOREDIS },
+    },
+    {
+      // A Nest app's tests under Jest (what `nest new` sets up): CommonJS through Jest's own
+      // module runtime, which cannot require() an ES module before Node 24.9. Nest 11, the
+      // newest Nest that is CommonJS itself (Nest 12's packages are ES modules).
+      name: 'jest',
+      app: 'jest',
+      packages: ['@cache/core', '@cache/nestjs'],
+      dependencies: { ...nest(11), jest: '^30.0.0' },
     },
     ...nestMajors.map((major) => ({
       name: `nest${major}`,

@@ -195,6 +195,16 @@ async function runCliCell(cell, dir, redis) {
   })
 }
 
+/** consumers/apps/jest.spec.cjs under the installed Jest: it must pass. */
+async function runJestCell(cell, dir) {
+  await step(cell.name, 'jest: @cache/core and @cache/nestjs in a CommonJS spec', async () => {
+    await copyFile(join(here, 'apps', 'jest.spec.cjs'), join(dir, 'cache.spec.cjs'))
+    const jest = join(dir, 'node_modules', 'jest', 'bin', 'jest.js')
+    const args = [jest, '--ci', '--rootDir', dir, '--testMatch', '**/cache.spec.cjs']
+    await run(process.execPath, args, { cwd: dir, timeoutMs: 120_000 })
+  })
+}
+
 async function runCell(cell, work, tarballs, redis) {
   const dir = join(work, cell.name)
   const installed = await step(cell.name, `install ${describeDependencies(cell)}`, () =>
@@ -203,6 +213,8 @@ async function runCell(cell, work, tarballs, redis) {
   if (!installed.ok) return
   if (cell.app === 'cli') {
     await runCliCell(cell, dir, redis)
+  } else if (cell.app === 'jest') {
+    await runJestCell(cell, dir)
   } else if (cell.app === 'docs') {
     for (const row of await checkSnippets({ root, dir, redisUrl: redis?.url }))
       report({ cell: cell.name, ...row })
@@ -214,6 +226,7 @@ async function runCell(cell, work, tarballs, redis) {
 function describeDependencies(cell) {
   if (cell.app === 'docs') return 'every package + newest frameworks'
   if (cell.app === 'cli') return '@cache/cli'
+  if (cell.app === 'jest') return `jest@${cell.dependencies.jest}, Nest ${cell.dependencies['@nestjs/core']}`
   return Object.entries(cell.dependencies)
     .filter(
       ([name]) => !name.startsWith('@types/') && !['reflect-metadata', 'rxjs', 'ioredis'].includes(name),
