@@ -56,6 +56,8 @@ export class HttpCache<R = unknown> {
   readonly #defaultRoute: ResolvedRoute<R>
   // Per instance, never module-global: two caches (or two tests) never share refreshes.
   readonly #refreshing = new Map<string, StoredResponse>()
+  #lastPath: string | undefined = undefined
+  #lastPathTags: readonly string[] = []
   readonly #origin: OriginState<R> = {
     refreshing: this.#refreshing,
     flights: new Map(),
@@ -191,10 +193,22 @@ export class HttpCache<R = unknown> {
     if (tags.length > 0) await this.cache.invalidateTags(tags)
   }
 
-  #tags(req: HttpRequestInfo<R>, route: ResolvedRoute<R>): string[] {
-    const tags = [pathTag(req.path)]
-    if (route.tags !== undefined) tags.push(...checkTags(route.tags(req.raw), 'tags'))
-    return tags
+  #tags(req: HttpRequestInfo<R>, route: ResolvedRoute<R>): readonly string[] {
+    if (route.tags === undefined) return this.#pathTags(req.path)
+    return [pathTag(req.path), ...checkTags(route.tags(req.raw), 'tags')]
+  }
+
+  /**
+   * The tag list of a response that carries its path tag alone. Consecutive requests for one
+   * path (its query variants) share one frozen list: every stored entry keeps its tag list for
+   * its whole life, and one list per entry is heap a young-generation GC copies twice.
+   */
+  #pathTags(path: string): readonly string[] {
+    if (path !== this.#lastPath) {
+      this.#lastPath = path
+      this.#lastPathTags = Object.freeze([pathTag(path)])
+    }
+    return this.#lastPathTags
   }
 
   /**

@@ -24,7 +24,7 @@ export interface OriginState<R> {
   /** Handler runs in progress, by primary key (request coalescing). */
   readonly flights: Map<string, Promise<unknown>>
   /** The tags of a request's stored response. */
-  readonly tags: (req: HttpRequestInfo<R>, route: ResolvedRoute<R>) => string[]
+  readonly tags: (req: HttpRequestInfo<R>, route: ResolvedRoute<R>) => readonly string[]
 }
 
 /**

@@ -26,6 +26,9 @@ export function toStoredResponse(
   // not the resource's: that middleware sets them again on every request, hits included.
   if (preset !== undefined && preset.size > 0) headers = headers.filter(([name]) => !preset.has(name))
   headers.push(['etag', etag], ['content-length', String(body.byteLength)])
+  // A copy of the exact length: arrays grown by `push` keep spare slots, and the stored list
+  // lives as long as its entry.
+  headers = headers.slice()
   return {
     kind: 'response',
     status: response.status,
