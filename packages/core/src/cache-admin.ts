@@ -63,6 +63,6 @@ export async function clearMatching(core: CacheCore, prefix: string, pattern: st
       await remote.invalidate({ kind: 'clear', prefixes: [prefix] })
     }
   }
-  core.recorder.counters.deletes += removedKeys.length
+  core.recorder.removed(removedKeys.length)
   return removed
 }

@@ -30,6 +30,26 @@ export class CacheRecorder {
     if (this.emitter.has('stale')) this.emitter.emit('stale', { key, reason })
   }
 
+  /** Counts `n` entries removed from this process by a `delete`, a tag invalidation or a clear. */
+  removed(n: number): void {
+    this.counters.deletes += n
+  }
+
+  /** Records a `delete` of `key`. */
+  deleted(key: string): void {
+    if (this.emitter.has('delete')) this.emitter.emit('delete', { key })
+  }
+
+  /** Records an invalidation of `tags`. */
+  invalidated(tags: readonly string[]): void {
+    if (this.emitter.has('invalidate')) this.emitter.emit('invalidate', { tags })
+  }
+
+  /** Records a clear of `namespace`. */
+  cleared(namespace: string): void {
+    if (this.emitter.has('clear')) this.emitter.emit('clear', { namespace })
+  }
+
   /** Counts and emits a fault that does not reach the caller. */
   fault(error: unknown, operation: string, key: string | undefined, tier?: TierName): void {
     this.counters.errors++

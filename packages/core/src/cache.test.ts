@@ -314,6 +314,8 @@ describe('stats and events', () => {
     expect(s.hitRatio).toBeCloseTo(3 / 7)
     expect(s.sets).toBe(2)
     expect(s.loads).toBe(1)
+    // 'a' by its delete, then 'd' by the clear (the tag invalidation matched nothing).
+    expect(s.deletes).toBe(2)
     expect(s.tiers.memory.hits + s.tiers.memory.misses).toBe(7)
     expect(seen).toEqual({ hit: 3, miss: 4, set: 2, delete: 1, invalidate: 1, clear: 1 })
   })

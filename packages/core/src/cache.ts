@@ -195,8 +195,8 @@ export class Cache {
     let removed = core.local.delete(full)
     // Through the outbox: a delete that cannot reach the store now is replayed, never lost.
     removed = ((await core.remote?.invalidate({ kind: 'keys', keys: [full] })) ?? 0) > 0 || removed
-    if (removed) core.recorder.counters.deletes++
-    if (core.recorder.emitter.has('delete')) core.recorder.emitter.emit('delete', { key: full })
+    if (removed) core.recorder.removed(1)
+    core.recorder.deleted(full)
     return removed
   }
 
@@ -211,9 +211,9 @@ export class Cache {
       )
     }
     core.flights.invalidateTags(tags)
-    core.recorder.counters.deletes += core.local.invalidateTags(tags)
+    core.recorder.removed(core.local.invalidateTags(tags))
     await core.remote?.invalidate({ kind: 'tags', tags: [...tags] })
-    if (core.recorder.emitter.has('invalidate')) core.recorder.emitter.emit('invalidate', { tags })
+    core.recorder.invalidated(tags)
   }
 
   /** Removes every entry of this namespace (and of its child namespaces); wins over running loads. */
@@ -222,9 +222,9 @@ export class Cache {
     core.assertOpen()
     const prefixes = namespacePrefixes(this.#path)
     core.flights.invalidatePrefixes(prefixes)
-    core.recorder.counters.deletes += core.local.clear(prefixes)
+    core.recorder.removed(core.local.clear(prefixes))
     await core.remote?.invalidate({ kind: 'clear', prefixes })
-    if (core.recorder.emitter.has('clear')) core.recorder.emitter.emit('clear', { namespace: this.#path })
+    core.recorder.cleared(this.#path)
   }
 
   /**
