@@ -9,7 +9,7 @@ import { invalidationPaths } from './invalidation-targets.js'
 import { type OriginState, originRespond } from './origin-respond.js'
 import { pathTag } from './path-tag.js'
 import { cacheStatusOf, passthrough, readContext } from './read-context.js'
-import { credentialsOf, primaryKey, rememberPrimaryKey, variantKey } from './request-key.js'
+import { credentialsOf, type PendingKey, primaryKey, rememberPrimaryKey, variantKey } from './request-key.js'
 import { type ResolvedRoute, type RouteCacheOptions, resolveRouteOptions } from './route-options.js'
 import { isStoredResponse, isVariantIndex } from './stored-response.js'
 import type {
@@ -56,12 +56,15 @@ export class HttpCache<R = unknown> {
   readonly #defaultRoute: ResolvedRoute<R>
   // Per instance, never module-global: two caches (or two tests) never share refreshes.
   readonly #refreshing = new Map<string, StoredResponse>()
+  // Filled by `primaryKey` and read by `#replay` in the same synchronous run of `respond`.
+  readonly #pendingKey: PendingKey = { memoKey: undefined }
   #lastPath: string | undefined = undefined
   #lastPathTags: readonly string[] = []
   readonly #origin: OriginState<R> = {
     refreshing: this.#refreshing,
     flights: new Map(),
     tags: (req, route) => this.#tags(req, route),
+    pendingKey: this.#pendingKey,
   }
 
   /** @internal Use {@link createHttpCache}. */
@@ -135,7 +138,7 @@ export class HttpCache<R = unknown> {
       return passthrough(produce, 'BYPASS', cacheStatusOf(route, undefined, { fwd: 'request' }))
 
     const credentials = credentialsOf(headers, route)
-    const primary = primaryKey(req, route, credentials)
+    const primary = primaryKey(req, route, credentials, this.#pendingKey)
     if (primary === undefined) return bypass(route, produce)
     const refresh = requestCc !== undefined && (requestCc.noCache || requestCc.maxAge === 0)
     let index: VariantIndex | undefined
@@ -179,7 +182,7 @@ export class HttpCache<R = unknown> {
     key: string,
     stored: StoredResponse,
   ): HttpDecision {
-    rememberPrimaryKey(req, route, key)
+    rememberPrimaryKey(this.#pendingKey, key)
     const method = req.method
     const conditional = method === 'GET' || method === 'HEAD'
     const now = Date.now()

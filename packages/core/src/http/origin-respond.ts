@@ -5,7 +5,7 @@ import { replayStored } from './decisions.js'
 import { headerText } from './headers.js'
 import { judge, type OriginContext, originRead } from './origin-read.js'
 import { cacheStatusOf, passthrough, readContext } from './read-context.js'
-import { credentialsOf, primaryKey, rememberPrimaryKey, variantKey } from './request-key.js'
+import { credentialsOf, type PendingKey, primaryKey, rememberPrimaryKey, variantKey } from './request-key.js'
 import type { ResolvedRoute } from './route-options.js'
 import { isStoredResponse, isVariantIndex } from './stored-response.js'
 import type {
@@ -25,6 +25,8 @@ export interface OriginState<R> {
   readonly flights: Map<string, Promise<unknown>>
   /** The tags of a request's stored response. */
   readonly tags: (req: HttpRequestInfo<R>, route: ResolvedRoute<R>) => readonly string[]
+  /** The URL key digest computed for the request being answered (see `rememberPrimaryKey`). */
+  readonly pendingKey: PendingKey
 }
 
 /**
@@ -45,13 +47,13 @@ export function originRespond<R>(
   if (requestCc?.noStore)
     return passthrough(produce, 'BYPASS', cacheStatusOf(route, undefined, { fwd: 'request' }))
   const credentials = credentialsOf(headers, route)
-  const primary = primaryKey(req, route, credentials)
+  const primary = primaryKey(req, route, credentials, state.pendingKey)
   if (primary === undefined)
     return passthrough(produce, 'BYPASS', cacheStatusOf(route, undefined, { fwd: 'bypass' }))
   if (requestCc === undefined && credentials !== 'foreign' && headers['if-modified-since'] === undefined) {
     const hit = freshInMemory(ns, primary, headers)
     if (hit !== undefined) {
-      rememberPrimaryKey(req, route, primary)
+      rememberPrimaryKey(state.pendingKey, primary)
       const now = Date.now()
       const status = cacheStatusOf(route, primary, { hit: true, ttl: ttlSeconds(hit.expiresAt, now) })
       const method = req.method

@@ -14,9 +14,10 @@ function direct(protocol: string, host: string, path: string, query: string): st
 }
 
 /** The key of a request served from memory: computed, then remembered as the hit path does. */
-function served(req: ReturnType<typeof request>): string | undefined {
-  const key = primaryKey(req, route, 'none')
-  if (key !== undefined) rememberPrimaryKey(req, route, key)
+function served(req: ReturnType<typeof request>, on = route): string | undefined {
+  const pending = { memoKey: undefined }
+  const key = primaryKey(req, on, 'none', pending)
+  if (key !== undefined) rememberPrimaryKey(pending, key)
   return key
 }
 
@@ -41,8 +42,7 @@ describe('primaryKey URL memo (the hit path)', () => {
 
   it('keys a route does not build from the URL alone are never remembered', () => {
     const before = urlKeyMemoSize()
-    const req = request({ path: '/memo-user' })
-    rememberPrimaryKey(req, unmemoized, primaryKey(req, unmemoized, 'none')!)
+    served(request({ path: '/memo-user' }), unmemoized)
     expect(urlKeyMemoSize()).toBe(before)
   })
 

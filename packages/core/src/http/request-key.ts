@@ -37,19 +37,23 @@ export function credentialsOf(
  * request cannot be keyed safely (no parsed body on an opted-in POST, a body `hashKey` refuses,
  * credentials without a user): the request then bypasses the cache.
  *
- * A URL-only key served from memory before is read from a memo ({@link rememberPrimaryKey}).
+ * A URL-only key served from memory before is read from a memo. When `pending` is given, it
+ * receives what {@link rememberPrimaryKey} needs to memoize a digest computed here.
  */
 export function primaryKey<R>(
   req: HttpRequestInfo<R>,
   route: ResolvedRoute<R>,
   credentials: Credentials,
+  pending?: PendingKey,
 ): string | undefined {
+  if (pending !== undefined) pending.memoKey = undefined
   const post = req.method === 'POST'
   if (post && req.body === undefined) return undefined
   const memoKey = urlMemoKey(req, route)
   if (memoKey !== undefined) {
     const known = URL_KEYS.get(memoKey)
     if (known !== undefined) return known
+    if (pending !== undefined) pending.memoKey = memoKey
   }
   let user: string | number | null = null
   if (route.user !== undefined) {
@@ -83,15 +87,26 @@ export function primaryKey<R>(
 }
 
 /**
- * Remembers `key`, the {@link primaryKey} of `req`, when the route keys on the URL alone: called
- * when a response was served from memory, so the next request for that URL skips the canonical
- * encoding and SHA-256 of the key tuple (about 2 µs). Misses do not fill the memo: under URL
- * churn (every request a new URL) each would pay a memo insert and eviction, and keep two
- * strings alive past a young-generation GC, for a URL that may never come again.
+ * A URL-only key digest that {@link primaryKey} computed and did not memoize. Reused by its owner
+ * (one per `HttpCache`) between `primaryKey` and `rememberPrimaryKey` in one synchronous run, so
+ * a hit whose digest came from the memo pays nothing more.
  */
-export function rememberPrimaryKey<R>(req: HttpRequestInfo<R>, route: ResolvedRoute<R>, key: string): void {
-  const memoKey = urlMemoKey(req, route)
-  if (memoKey === undefined || URL_KEYS.has(memoKey)) return
+export interface PendingKey {
+  /** The memo key of the digest computed last, or `undefined` (memoized, or not URL-only). */
+  memoKey: string | undefined
+}
+
+/**
+ * Remembers `key`, the digest {@link primaryKey} computed with `pending`, when the route keys on
+ * the URL alone: called when a response was served from memory, so the next request for that URL
+ * skips the canonical encoding and SHA-256 of the key tuple (about 2 µs). Misses do not fill the
+ * memo: under URL churn (every request a new URL) each would pay a memo insert and eviction, and
+ * keep two strings alive past a young-generation GC, for a URL that may never come again.
+ */
+export function rememberPrimaryKey(pending: PendingKey, key: string): void {
+  const memoKey = pending.memoKey
+  if (memoKey === undefined) return
+  pending.memoKey = undefined
   // Oldest first out: a bounded memo (a few hundred KB) whatever the URL churn.
   if (URL_KEYS.size >= URL_KEYS_MAX) URL_KEYS.delete(URL_KEYS.keys().next().value!)
   URL_KEYS.set(memoKey, key)
