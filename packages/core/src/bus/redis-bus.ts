@@ -18,10 +18,15 @@ export class RedisBus implements InvalidationBus {
   constructor(client: Redis | Cluster, channel: string) {
     this.#publisher = client
     this.#channel = channel
-    this.#subscriber = client.duplicate()
+    // ioredis's own re-subscription on reconnect (autoResubscribe) holds no handler on its
+    // SUBSCRIBE: when the connection drops again before the reply and the next attempts are
+    // refused, ioredis rejects it at its retry limit, an unhandled rejection that ends a Node
+    // process by default. It also says nothing when it is done. Subscribing again on every
+    // connection (below) covers both, with the failure handled.
+    this.#subscriber = client.isCluster
+      ? client.duplicate()
+      : (client as Redis).duplicate({ autoResubscribe: false })
     this.#subscriber.on('error', () => {})
-    // ioredis re-subscribes on reconnect (autoResubscribe), but only for channels it knows, and
-    // says nothing when that is done: subscribing again on every connection covers both.
     this.#subscriber.on('ready', () => {
       if (this.#wanted) this.#subscribeNow()
     })
