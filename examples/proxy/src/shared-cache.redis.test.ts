@@ -1,6 +1,6 @@
 import { createCache } from '@cache/core'
 import { RedisStore } from '@cache/core/redis'
-import { call, useRedis } from '@cache/test-utils'
+import { call, PATIENT_REMOTE, useRedis } from '@cache/test-utils'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type Proxy as CachingProxy, createProxy } from './create-proxy.js'
 import { listen, startUpstream, type TestUpstream } from './test-upstream.js'
@@ -29,6 +29,7 @@ describe('several proxy instances sharing one Redis', () => {
       const cache = createCache({
         namespace: 'proxy',
         store: new RedisStore({ url: redis.url, keyPrefix: redis.prefix }),
+        remote: PATIENT_REMOTE,
       })
       const proxy = createProxy({ upstream: upstream.url, cache })
       closers.push(proxy)

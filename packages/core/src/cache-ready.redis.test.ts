@@ -1,4 +1,4 @@
-import { findFreePort, startPrivateRedis, useRedis } from '@cache/test-utils'
+import { findFreePort, PATIENT_REMOTE, startPrivateRedis, useRedis } from '@cache/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Cache } from './cache.js'
 import { createCache } from './create-cache.js'
@@ -12,7 +12,11 @@ afterEach(async () => {
 })
 
 function cacheOn(url: string, namespace = 'ready'): Cache {
-  const cache = createCache({ namespace, store: new RedisStore({ url, keyPrefix: redis.prefix }) })
+  const cache = createCache({
+    namespace,
+    store: new RedisStore({ url, keyPrefix: redis.prefix }),
+    remote: PATIENT_REMOTE,
+  })
   cleanups.push(() => cache.close())
   return cache
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { useRedis } from '@cache/test-utils'
+import { PATIENT_REMOTE, useRedis } from '@cache/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Cache } from '../src/cache.js'
 import { createCache } from '../src/create-cache.js'
@@ -27,6 +27,7 @@ async function twoProcesses(): Promise<{ a: CacheWorker; b: Cache; redisKey: str
     namespace,
     store: new RedisStore({ url: redis.url, keyPrefix: redis.prefix }),
     bus: false,
+    remote: PATIENT_REMOTE,
   })
   cleanups.push(() => b.close())
   await b.ready()

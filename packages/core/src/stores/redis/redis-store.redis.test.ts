@@ -1,4 +1,4 @@
-import { startPrivateRedis, useRedis } from '@cache/test-utils'
+import { PATIENT_REMOTE, startPrivateRedis, useRedis } from '@cache/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCache } from '../../create-cache.js'
 import { RedisStore } from './redis-store.js'
@@ -16,7 +16,7 @@ describe('RedisStore on a shared server', () => {
   })
 
   it('stores binary values as Buffers: the raw Redis value is the envelope bytes, not JSON', async () => {
-    const cache = createCache({ namespace: 'bin', store, memory: false })
+    const cache = createCache({ namespace: 'bin', store, memory: false, remote: PATIENT_REMOTE })
     const embedding = new Float32Array([0.25, -0, Number.NaN, 1e-30])
     const buf = Buffer.from([0, 255, 1, 254, 0x7b, 0x22])
     await cache.set('emb', embedding)
@@ -65,7 +65,7 @@ describe('RedisStore on a shared server', () => {
   })
 
   it('reports namespace entries and server facts in one call each', async () => {
-    const cache = createCache({ namespace: 'ops', store })
+    const cache = createCache({ namespace: 'ops', store, remote: PATIENT_REMOTE })
     await cache.setMany([1, 2, 3].map((i) => ({ key: `k${i}`, value: i })))
     expect(await store.count('ops:')).toBe(3)
     const inspection = await cache.inspect()
@@ -116,7 +116,7 @@ describe('RedisStore round trips (private server, INFO commandstats)', () => {
         const stats = await admin.info('commandstats')
         return Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0)
       }
-      const cache = createCache({ namespace: 'rt', store, memory: false })
+      const cache = createCache({ namespace: 'rt', store, memory: false, remote: PATIENT_REMOTE })
       await admin.config('RESETSTAT')
       await cache.setMany(Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: i })))
       // One write script per entry (value, tag list and generation together), in one pipeline.
@@ -143,7 +143,7 @@ describe('RedisStore read coalescing (private server, command counts)', () => {
   it('concurrent gets of distinct keys share MGETs of at most 128 keys; a lone get is one GET', async () => {
     const server = await startPrivateRedis()
     const store = new RedisStore({ url: server.url })
-    const cache = createCache({ namespace: 'co', store, memory: false })
+    const cache = createCache({ namespace: 'co', store, memory: false, remote: PATIENT_REMOTE })
     try {
       await store.ready()
       const keys = Array.from({ length: 300 }, (_, i) => `k${i}`)
