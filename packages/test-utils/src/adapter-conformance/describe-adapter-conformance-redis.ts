@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { type Cache, createCache } from '@cache/core'
 import { RedisStore } from '@cache/core/redis'
 import { describe, it } from 'vitest'
+import { PATIENT_REMOTE } from '../patient-remote.js'
 import { useRedis } from '../redis/use-redis.js'
 import { runAdapterConformanceScenario } from './describe-adapter-conformance.js'
 import {
@@ -26,6 +27,7 @@ export async function runRedisConformanceScenario(
     const cache = createCache({
       namespace: 'conformance',
       store: new RedisStore({ url: redis.url, keyPrefix }),
+      remote: PATIENT_REMOTE,
     })
     caches.push(cache)
     return cache
