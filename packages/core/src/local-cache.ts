@@ -38,6 +38,11 @@ export class LocalCache {
     this.#encode = encode
   }
 
+  /** True when the memory tier is on: entries read from L2 are kept. */
+  get enabled(): boolean {
+    return this.#tier !== undefined
+  }
+
   /** Entries held and their bytes; `undefined` when the memory tier is off. */
   get usage(): { entries: number; bytes: number } | undefined {
     return this.#tier?.usage

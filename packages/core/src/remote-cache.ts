@@ -16,6 +16,8 @@ import { type CacheStore, canBus, canConnect, canLease, type LeaseCapableStore }
 import { OutageLog } from './tiers/outage-log.js'
 import { type CallOptions, RemoteTier } from './tiers/remote-tier.js'
 
+const POOLED = Object.freeze({ pooled: true })
+
 /** The cache options a {@link RemoteCache} reads. */
 export type RemoteCacheOptions = Pick<
   ResolvedCacheOptions,
@@ -180,7 +182,8 @@ export class RemoteCache implements LeaseRemote {
 
   #decode(key: string, bytes: Uint8Array): CacheEntry | undefined {
     try {
-      return decodeEntry(bytes)
+      // With no memory tier, nothing keeps the entry, so a pooled copy pins nothing of ours.
+      return decodeEntry(bytes, this.#local.enabled ? undefined : POOLED)
     } catch (error) {
       this.fault(error, 'decode', key)
       return undefined

@@ -43,6 +43,22 @@ describe('entry codec: envelope', () => {
     expect(Object.keys(decoded)).toEqual(['value', 'createdAt', 'expiresAt', 'staleUntil', 'tags'])
   })
 
+  it('copies Buffer values into memory of their own, or into the shared pool when asked', () => {
+    const value = { body: Buffer.from('hello'), vector: new Float32Array([1, 2]) }
+    const bytes = encodeEntry(entry(value))
+    const owned = decodeEntry(bytes).value as typeof value
+    expect(owned.body.buffer.byteLength).toBe(5)
+    // Pooled: a Buffer shares Node's allocation pool (its backing store is larger than it), as
+    // `Buffer.from(string)` does; it still shares no bytes with the encoded entry.
+    const pooled = decodeEntry(bytes, { pooled: true }).value as typeof value
+    assertExact(pooled, value)
+    expect(pooled.body.buffer.byteLength).toBeGreaterThan(5)
+    bytes.fill(0)
+    expect(pooled.body.toString()).toBe('hello')
+    // Other binary kinds always own their memory: a reader may use their `.buffer` as the data.
+    expect(pooled.vector.buffer.byteLength).toBe(8)
+  })
+
   it('starts with the magic bytes, the codec version and the flags', () => {
     const bytes = encodeEntry(entry('x'))
     expect([...bytes.subarray(0, 4)]).toEqual([0xce, 0xc0, CODEC_VERSION, 0])

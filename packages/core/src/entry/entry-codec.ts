@@ -134,12 +134,23 @@ function compressed(w: ByteWriter, valueStart: number, valueLength: number): Buf
   return w.finish()
 }
 
+/** Options of {@link decodeEntry}. */
+export interface DecodeEntryOptions {
+  /**
+   * Copy `Buffer` values into Node's shared allocation pool (as `Buffer.from(string)` does)
+   * rather than into memory of their own: for an entry that is handed to a caller and kept by no
+   * tier, since a pooled copy pins its whole pool slab. Other binary kinds always get their own.
+   * @default false
+   */
+  pooled?: boolean
+}
+
 /**
  * Decodes bytes made by {@link encodeEntry}. Wrong magic, another codec version, unknown flags,
  * truncation, corrupted lengths, trailing bytes or a bad compressed stream all throw
  * `ERR_CACHE_DECODE` (never another error type). The result shares no memory with `bytes`.
  */
-export function decodeEntry(bytes: Uint8Array): CacheEntry {
+export function decodeEntry(bytes: Uint8Array, options?: DecodeEntryOptions): CacheEntry {
   return guardDecode(() => {
     const reader = new ByteReader(bytes)
     const header = readHeader(reader)
@@ -148,7 +159,7 @@ export function decodeEntry(bytes: Uint8Array): CacheEntry {
       const length = reader.varint()
       valueReader = new ByteReader(decompress(reader.view(reader.remaining()), length))
     }
-    const value = readValue(valueReader)
+    const value = readValue(valueReader, options?.pooled === true)
     if (valueReader.pos !== valueReader.end) {
       throw decodeError(`${valueReader.end - valueReader.pos} trailing bytes after the value`)
     }

@@ -4,6 +4,7 @@ export { encodeValue } from './encode-value.js'
 export type { CacheEntry } from './entry.js'
 export {
   CODEC_VERSION,
+  type DecodeEntryOptions,
   decodeEntry,
   type EntryCodecOptions,
   type EntryHeader,

@@ -32,6 +32,13 @@ describe('RedisStore on a shared server', () => {
     const b2 = await cache.get<Buffer>('buf')
     expect(Buffer.isBuffer(b2)).toBe(true)
     expect(b2).toEqual(buf)
+    // With a memory tier, the value read from Redis is kept there: it owns its memory, so it
+    // never holds a pooled slab alive while cached (with none, a pooled copy is handed out).
+    const tiered = createCache({ namespace: 'bin', store, remote: PATIENT_REMOTE })
+    const kept = await tiered.get<Buffer>('buf')
+    expect(kept).toEqual(buf)
+    expect(kept!.buffer.byteLength).toBe(buf.byteLength)
+    expect(tiered.peek('buf')).toBe(kept)
   })
 
   it('keys stay under 256 bytes whatever the input, and stay distinct', async () => {
