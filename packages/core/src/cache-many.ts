@@ -8,33 +8,37 @@ import type { EncodedWrite } from './remote-cache.js'
 export async function readMany<T>(core: CacheCore, fulls: readonly string[]): Promise<(T | undefined)[]> {
   const now = Date.now()
   const out: (T | undefined)[] = new Array(fulls.length).fill(undefined)
-  let missing: number[] = []
-  fulls.forEach((full, i) => {
-    const entry = core.local.readKey(full, now)
+  const missing: string[] = []
+  const slots: number[] = []
+  for (let i = 0; i < fulls.length; i++) {
+    const entry = core.local.readKey(fulls[i]!, now)
     if (entry !== undefined) out[i] = entry.value as T
-    else missing.push(i)
-  })
+    else {
+      missing.push(fulls[i]!)
+      slots.push(i)
+    }
+  }
   const remote = core.remote
+  let found: (Uint8Array | undefined)[] | undefined
   if (missing.length > 0 && remote !== undefined) {
-    let found: (Uint8Array | undefined)[] | undefined
     const epoch = core.flights.epoch
     try {
-      found = await remote.tier.call('getMany', (s) => s.getMany(missing.map((i) => fulls[i]!)))
+      found = await remote.tier.call('getMany', (s) => s.getMany(missing))
     } catch (error) {
       remote.fault(error, 'getMany', undefined)
     }
     if (found !== undefined) {
       const later = Date.now()
-      missing = missing.filter((i, j) => {
-        const entry = remote.accept(fulls[i]!, found[j], later, epoch)
-        if (entry === undefined || entry.expiresAt <= later) return true
-        core.recorder.hit(fulls[i]!, 'remote')
-        out[i] = entry.value as T
-        return false
-      })
+      for (let j = 0; j < missing.length; j++) {
+        const entry = remote.accept(missing[j]!, found[j], later, epoch)
+        if (entry === undefined || entry.expiresAt <= later) continue
+        core.recorder.hit(missing[j]!, 'remote')
+        out[slots[j]!] = entry.value as T
+        slots[j] = -1
+      }
     }
   }
-  for (const i of missing) core.recorder.miss(fulls[i]!)
+  for (let j = 0; j < missing.length; j++) if (slots[j] !== -1) core.recorder.miss(missing[j]!)
   return out
 }
 

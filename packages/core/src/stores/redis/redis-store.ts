@@ -186,14 +186,18 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     }
   }
 
-  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    if (keys.length === 0) return []
-    const rkeys = keys.map((k) => this.redisKey(k))
-    // A cluster spreads keys over slots, and MGET needs one slot: auto-pipelining still sends one batch per node.
-    const values = this.#cluster
-      ? await Promise.all(rkeys.map((k) => this.client.getBuffer(k)))
-      : await (this.client as Redis).mgetBuffer(...rkeys)
-    return values.map((v) => v ?? undefined)
+  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return Promise.resolve([])
+    try {
+      const rkeys = keys.map((k) => this.#keys.entry(k))
+      // A cluster spreads keys over slots, and MGET needs one slot: auto-pipelining still sends one batch per node.
+      const values = this.#cluster
+        ? Promise.all(rkeys.map((k) => this.client.getBuffer(k)))
+        : (this.client as Redis).mgetBuffer(rkeys)
+      return values.then(nullsToUndefined)
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   async set(key: string, value: Uint8Array, ttl: number, tags: readonly string[] = []): Promise<void> {
@@ -452,6 +456,12 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     this.client.disconnect()
     await Promise.race([ended, new Promise((r) => setTimeout(r, 500).unref())])
   }
+}
+
+/** Replaces Redis's nils by `undefined`, in place (the reply array is ours). */
+function nullsToUndefined(values: (Buffer | null | undefined)[]): (Buffer | undefined)[] {
+  for (let i = 0; i < values.length; i++) if (values[i] === null) values[i] = undefined
+  return values as (Buffer | undefined)[]
 }
 
 /** Redis answers a missing key with null; the store contract says `undefined`. */
