@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis'
 import { RedisBus } from '../../bus/redis-bus.js'
 import { CacheError, errors } from '../../errors.js'
 import { busChannel } from '../../keys/key-layout.js'
-import { assertKnownOptions, optionKeys } from '../../known-options.js'
+import { assertKnownOptions } from '../../known-options.js'
 import {
   type ConnectableStore,
   type FencedLoadStore,
@@ -24,60 +24,23 @@ import {
   clusterSetFenced,
   clusterWrite,
 } from './redis-cluster-steps.js'
-import { connectRedis, type RedisConnectionOptions } from './redis-connection.js'
+import { connectRedis } from './redis-connection.js'
 import { RedisConnectionState } from './redis-connection-state.js'
 import { type RedisServerInfo, readServerInfo } from './redis-info.js'
 import { escapeGlob, RedisKeyspace } from './redis-keys.js'
+import { countMatching, unlinkMatching } from './redis-scan.js'
+import { type Client, defineScripts, type ScriptClient } from './redis-script-client.js'
 import {
-  BEGIN_LOAD,
-  BUMP,
-  DELETE_KEY,
-  INVALIDATE_TAGS,
-  REFRESH_LEASE,
-  RELEASE_LEASE,
-  SET_FENCED,
-  SET_TAGGED,
-} from './redis-scripts.js'
+  scriptBeginLoad,
+  scriptDelete,
+  scriptInvalidateTags,
+  scriptSetFenced,
+  scriptWrite,
+} from './redis-script-steps.js'
+import { REDIS_STORE_OPTIONS, type RedisStoreOptions } from './redis-store-options.js'
+import { nullsToUndefined, nullToUndefined, pxOf, toBuffer } from './redis-values.js'
 
-/** Options of {@link RedisStore}. */
-export interface RedisStoreOptions extends RedisConnectionOptions {
-  /**
-   * Prefix of every Redis key this store writes, before the cache namespace.
-   * @default ''
-   */
-  keyPrefix?: string
-  /**
-   * How long the store remembers an invalidation: `set`, `delete`, `invalidateTags` and `clear`
-   * leave a small generation key per key, tag or namespace for this long. A load that started
-   * before an invalidation (in any process) is refused when it tries to store after it; a load
-   * that takes longer than this is not written to Redis at all (it still answers and fills L1).
-   * @default 60_000 (1 minute)
-   */
-  generationTtl?: number
-}
-
-// `redis` and `cluster.options` are ioredis's own options: ioredis reads them, we do not check them.
-const REDIS_STORE_OPTIONS = optionKeys<RedisStoreOptions>({
-  url: true,
-  redis: true,
-  cluster: true,
-  client: true,
-  commandTimeout: true,
-  keyPrefix: true,
-  generationTtl: true,
-})
-
-type Client = Redis | Cluster
-type ScriptClient = Client & {
-  cacheSetTagged(...args: (string | Buffer | Uint8Array)[]): Promise<number>
-  cacheInvalidateTags(...args: string[]): Promise<number>
-  cacheBeginLoad(...args: string[]): Promise<[number, number, ...string[]]>
-  cacheSetFenced(...args: (string | Buffer)[]): Promise<number>
-  cacheDeleteKey(...args: string[]): Promise<number>
-  cacheBump(key: string, ttl: string): Promise<number>
-  cacheRefreshLease(key: string, token: string, ttl: string): Promise<number>
-  cacheReleaseLease(key: string, token: string): Promise<number>
-}
+export type { RedisStoreOptions } from './redis-store-options.js'
 
 /**
  * The Redis store (`@cache/core/redis`), through ioredis: standalone, TLS (`rediss://`),
@@ -126,17 +89,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     this.capabilities = { shared: true, persistent: true, batchGets: !this.#cluster }
     // Listens to 'error' too: an unhandled 'error' event would crash the process.
     this.#connection = new RedisConnectionState(client, redisAddress(options, client))
-    const c = client as ScriptClient
-    if (typeof c.cacheBeginLoad !== 'function') {
-      client.defineCommand('cacheSetTagged', { lua: SET_TAGGED })
-      client.defineCommand('cacheInvalidateTags', { lua: INVALIDATE_TAGS })
-      client.defineCommand('cacheReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE })
-      client.defineCommand('cacheBeginLoad', { lua: BEGIN_LOAD })
-      client.defineCommand('cacheSetFenced', { lua: SET_FENCED })
-      client.defineCommand('cacheDeleteKey', { numberOfKeys: 3, lua: DELETE_KEY })
-      client.defineCommand('cacheBump', { numberOfKeys: 1, lua: BUMP })
-      client.defineCommand('cacheRefreshLease', { numberOfKeys: 1, lua: REFRESH_LEASE })
-    }
+    defineScripts(client)
   }
 
   /** True for a Redis Cluster client. */
@@ -220,7 +173,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
 
   /**
    * Writes an entry with its tags, and bumps the key's generation so that loads of the key that
-   * started before this write are not stored after it: one script on standalone and Sentinel.
+   * started before this write are not stored after it.
    */
   #write(
     target: Client,
@@ -233,50 +186,32 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     const px = pxOf(ttl)
     if (this.#cluster)
       return clusterWrite(target as ClusterClient, this.#keys, key, buf, px, tags, this.#genTtl)
-    const rkey = this.#keys.entry(key)
-    return (target as ScriptClient).cacheSetTagged(
-      String(3 + tags.length),
-      rkey,
-      this.#keys.entryTags(rkey),
-      ...tags.map((t) => this.#keys.tag(t)),
-      this.#keys.generation('k', key),
-      buf,
-      px,
-      this.#genTtl,
-    )
+    return scriptWrite(target as ScriptClient, this.#keys, key, buf, px, tags, this.#genTtl)
   }
 
   async delete(key: string): Promise<boolean> {
     const c = this.client as ScriptClient
     if (this.#cluster) return clusterDelete(c as ClusterClient, this.#keys, key, this.#genTtl)
-    const rkey = this.#keys.entry(key)
-    const ktKey = this.#keys.entryTags(rkey)
-    return (await c.cacheDeleteKey(rkey, ktKey, this.#keys.generation('k', key), this.#genTtl)) > 0
+    return scriptDelete(c, this.#keys, key, this.#genTtl)
   }
 
   async invalidateTags(tags: readonly string[]): Promise<number> {
     if (tags.length === 0) return 0
     const c = this.client as ScriptClient
     if (this.#cluster) return clusterInvalidateTags(c as ClusterClient, this.#keys, tags, this.#genTtl)
-    return c.cacheInvalidateTags(
-      String(2 * tags.length),
-      ...tags.map((t) => this.#keys.tag(t)),
-      ...tags.map((t) => this.#keys.generation('t', t)),
-      this.#prefix,
-      this.#genTtl,
-    )
+    return scriptInvalidateTags(c, this.#keys, tags, this.#genTtl)
   }
 
   async clear(prefix: string, progress?: () => void): Promise<number> {
     // The generation first: a load of the namespace that started before the clear stores nothing.
     await (this.client as ScriptClient).cacheBump(this.#keys.generation('p', prefix), this.#genTtl)
     progress?.()
-    return this.#unlinkMatching(`${escapeGlob(this.#prefix + prefix)}*`, progress)
+    return unlinkMatching(this.client, this.#nodes(), `${escapeGlob(this.#prefix + prefix)}*`, progress)
   }
 
   /** Removes keys matching a glob pattern (SCAN MATCH + UNLINK, never KEYS). */
   async clearMatching(pattern: string): Promise<number> {
-    return this.#unlinkMatching(escapeGlob(this.#prefix) + pattern)
+    return unlinkMatching(this.client, this.#nodes(), escapeGlob(this.#prefix) + pattern)
   }
 
   /** Entries under `prefixes`, plus server facts, in one call. */
@@ -294,38 +229,9 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     }
   }
 
-  async #unlinkMatching(match: string, progress?: () => void): Promise<number> {
-    let removed = 0
-    for (const node of this.#nodes()) {
-      let cursor = '0'
-      do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000)
-        cursor = next
-        if (keys.length > 0) {
-          const counts = this.#cluster
-            ? await Promise.all(keys.map((k) => this.client.unlink(k)))
-            : [await node.unlink(...keys)]
-          removed += counts.reduce((a, b) => a + b, 0)
-        }
-        progress?.()
-      } while (cursor !== '0')
-    }
-    return removed
-  }
-
   /** Counts keys under `prefix` with SCAN (sampled over the whole keyspace, never KEYS). */
   async count(prefix: string): Promise<number> {
-    const match = `${escapeGlob(this.#prefix + prefix)}*`
-    let n = 0
-    for (const node of this.#nodes()) {
-      let cursor = '0'
-      do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000)
-        cursor = next
-        n += keys.length
-      } while (cursor !== '0')
-    }
-    return n
+    return countMatching(this.#nodes(), `${escapeGlob(this.#prefix + prefix)}*`)
   }
 
   /** Server facts: version, uptime, memory used, connected clients (summed over cluster masters). */
@@ -375,15 +281,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     const px = leaseTtl === undefined ? '0' : pxOf(leaseTtl)
     const c = this.client as ScriptClient
     if (this.#cluster) return clusterBeginLoad(c as ClusterClient, this.#keys, key, keys, token, px)
-    const leaseKeys = token === undefined ? [] : [this.#keys.lease(key)]
-    const [taken, at, ...generations] = await c.cacheBeginLoad(
-      String(leaseKeys.length + keys.length),
-      ...leaseKeys,
-      ...keys,
-      token ?? '',
-      px,
-    )
-    return { token: taken === 1 ? token : undefined, fence: { at: Number(at), keys, generations } }
+    return scriptBeginLoad(c, this.#keys, key, keys, token, px)
   }
 
   /**
@@ -406,24 +304,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
       const write = () => clusterWrite(c as ClusterClient, this.#keys, key, buf, px, tags, undefined)
       return clusterSetFenced(c as ClusterClient, this.#keys, write, key, fence, token, this.#genTtl)
     }
-    const rkey = this.#keys.entry(key)
-    const leaseKeys = token === undefined ? [] : [this.#keys.lease(key)]
-    const result = await c.cacheSetFenced(
-      String(2 + tags.length + fence.keys.length + leaseKeys.length),
-      rkey,
-      this.#keys.entryTags(rkey),
-      ...tags.map((t) => this.#keys.tag(t)),
-      ...fence.keys,
-      ...leaseKeys,
-      buf,
-      px,
-      String(tags.length),
-      String(fence.at),
-      this.#genTtl,
-      token ?? '',
-      ...fence.generations,
-    )
-    return result === 1 ? 'stored' : result === 0 ? 'invalidated' : 'expired'
+    return scriptSetFenced(c, this.#keys, key, buf, px, tags, fence, token, this.#genTtl)
   }
 
   /** Releases a lease taken with {@link acquireLease}, only if it is still ours. */
@@ -456,25 +337,4 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     this.client.disconnect()
     await Promise.race([ended, new Promise((r) => setTimeout(r, 500).unref())])
   }
-}
-
-/** Replaces Redis's nils by `undefined`, in place (the reply array is ours). */
-function nullsToUndefined(values: (Buffer | null | undefined)[]): (Buffer | undefined)[] {
-  for (let i = 0; i < values.length; i++) if (values[i] === null) values[i] = undefined
-  return values as (Buffer | undefined)[]
-}
-
-/** Redis answers a missing key with null; the store contract says `undefined`. */
-function nullToUndefined(bytes: Buffer | null): Buffer | undefined {
-  return bytes ?? undefined
-}
-
-/** Bytes as a Buffer over the same memory (no copy). */
-function toBuffer(value: Uint8Array): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-}
-
-/** A TTL in ms as a `PX` argument; '' for none (`Infinity`). */
-function pxOf(ttl: number): string {
-  return Number.isFinite(ttl) ? String(Math.max(1, Math.ceil(ttl))) : ''
 }

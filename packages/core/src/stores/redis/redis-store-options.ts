@@ -1,0 +1,31 @@
+import { optionKeys } from '../../known-options.js'
+import type { RedisConnectionOptions } from './redis-connection.js'
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions extends RedisConnectionOptions {
+  /**
+   * Prefix of every Redis key this store writes, before the cache namespace.
+   * @default ''
+   */
+  keyPrefix?: string
+  /**
+   * How long the store remembers an invalidation: `set`, `delete`, `invalidateTags` and `clear`
+   * leave a small generation key per key, tag or namespace for this long. A load that started
+   * before an invalidation (in any process) is refused when it tries to store after it; a load
+   * that takes longer than this is not written to Redis at all (it still answers and fills L1).
+   * @default 60_000 (1 minute)
+   */
+  generationTtl?: number
+}
+
+// `redis` and `cluster.options` are ioredis's own options: ioredis reads them, we do not check them.
+/** Every option name of {@link RedisStoreOptions}, for the unknown-option check. */
+export const REDIS_STORE_OPTIONS = optionKeys<RedisStoreOptions>({
+  url: true,
+  redis: true,
+  cluster: true,
+  client: true,
+  commandTimeout: true,
+  keyPrefix: true,
+  generationTtl: true,
+})
