@@ -396,5 +396,17 @@ describe('close', () => {
     ]) {
       expect(await rejectionCode(call)).toBe(errors.ERR_CACHE_CLOSED)
     }
+    // A promise API rejects, never throws: `cache.get(k).catch(...)` must see the error.
+    const pending = cache.get('a')
+    expect(pending).toBeInstanceOf(Promise)
+    expect(await rejectionCode(pending)).toBe(errors.ERR_CACHE_CLOSED)
+  })
+
+  it('get rejects a key it cannot hash, rather than throwing', async () => {
+    const cache = createCache()
+    const pending = cache.get({ f: () => 1 } as never)
+    expect(pending).toBeInstanceOf(Promise)
+    expect(await rejectionCode(pending)).toBe(errors.ERR_CACHE_INVALID_KEY_INPUT)
+    await cache.close()
   })
 })

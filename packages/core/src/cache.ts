@@ -75,27 +75,38 @@ export class Cache {
   }
 
   /** The fresh value under `key`, or `undefined`. Stale entries are not returned by `get`. */
-  async get<T = unknown>(key: CacheKey): Promise<T | undefined> {
+  get<T = unknown>(key: CacheKey): Promise<T | undefined> {
     const core = this.#core
-    if (core.closed) core.assertOpen()
-    const local = typeof key === 'string' ? key : hashKey(key)
+    let local: string
+    try {
+      if (core.closed) core.assertOpen()
+      local = typeof key === 'string' ? key : hashKey(key)
+    } catch (error) {
+      return Promise.reject(error)
+    }
     const now = Date.now()
     const space = this.#space
     if (space !== undefined) {
       const entry = this.#local.read(space, this.#prefix, local, now)
-      if (entry !== undefined && entry.expiresAt > now) return entry.value as T
+      if (entry !== undefined && entry.expiresAt > now) return Promise.resolve(entry.value as T)
     }
     const full = this.#prefix + local
     const remote = core.remote
-    if (remote !== undefined) {
-      const entry = remote.count(await remote.read(full), now)
+    if (remote === undefined) {
+      core.recorder.miss(full)
+      return Promise.resolve(undefined)
+    }
+    // A `then` on the read rather than an `await`: one promise and one turn less per L2 read
+    // (this path is benchmarked against raw ioredis).
+    return remote.read(full).then((read) => {
+      const entry = remote.count(read, now)
       if (entry !== undefined && entry.expiresAt > Date.now()) {
         core.recorder.hit(full, 'remote')
         return entry.value as T
       }
-    }
-    core.recorder.miss(full)
-    return undefined
+      core.recorder.miss(full)
+      return undefined
+    })
   }
 
   /**
