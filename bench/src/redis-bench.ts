@@ -7,6 +7,12 @@ import { median, printTable } from './measure.js'
 
 const VALUE = { id: 1, text: 'x'.repeat(900), tags: ['a', 'b'], score: 0.5 }
 
+// Bursts of 1,000 gets per measurement, and getMany calls per measurement: long enough (tens of
+// ms) that a GC pause or a scheduler hiccup is a small part of one sample (5 bursts moved the
+// raw MGET row by ±30% between runs).
+const BURSTS = 20
+const MANY_CALLS = 500
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
 }
@@ -39,14 +45,14 @@ export async function redisBench({ rounds = 7 } = {}) {
     for (let i = 0; i < rawBinKeys.length; i += 128) mgetBatches.push(rawBinKeys.slice(i, i + 128))
     const binRun = async (name: 'rawAuto' | 'rawMget' | 'ours') => {
       const t = process.hrtime.bigint()
-      for (let batch = 0; batch < 5; batch++) {
+      for (let batch = 0; batch < BURSTS; batch++) {
         if (name === 'rawMget') await Promise.all(mgetBatches.map((b) => raw.mgetBuffer(...b)))
         else
           await Promise.all(
             binKeys.map((k, i) => (name === 'ours' ? ours.get(k) : rawAuto.getBuffer(rawBinKeys[i]!))),
           )
       }
-      return 5000 / (Number(process.hrtime.bigint() - t) / 1e9)
+      return (BURSTS * 1000) / (Number(process.hrtime.bigint() - t) / 1e9)
     }
     const many: Record<string, number[]> = { raw: [], ours: [] }
     const seqRun = async (name: 'raw' | 'ours', n: number) => {
@@ -62,33 +68,33 @@ export async function redisBench({ rounds = 7 } = {}) {
     }
     const concRun = async (name: 'raw' | 'rawAuto' | 'ours') => {
       const t = process.hrtime.bigint()
-      for (let batch = 0; batch < 5; batch++) {
+      for (let batch = 0; batch < BURSTS; batch++) {
         await Promise.all(
           keys.map((k, i) =>
             name === 'ours' ? ours.get(k) : (name === 'raw' ? raw : rawAuto).getBuffer(rawKeys[i]!),
           ),
         )
       }
-      return 5000 / (Number(process.hrtime.bigint() - t) / 1e9)
+      return (BURSTS * 1000) / (Number(process.hrtime.bigint() - t) / 1e9)
     }
     // 1,000 concurrent gets of ONE hot key: ours share one Redis read (and one decode).
     const hotRun = async (name: 'rawAuto' | 'ours') => {
       const t = process.hrtime.bigint()
-      for (let batch = 0; batch < 5; batch++) {
+      for (let batch = 0; batch < BURSTS; batch++) {
         await Promise.all(
           keys.map(() => (name === 'ours' ? ours.get(keys[7]!) : rawAuto.getBuffer(rawKeys[7]!))),
         )
       }
-      return 5000 / (Number(process.hrtime.bigint() - t) / 1e9)
+      return (BURSTS * 1000) / (Number(process.hrtime.bigint() - t) / 1e9)
     }
     const manyRun = async (name: 'raw' | 'ours') => {
       const t = process.hrtime.bigint()
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < MANY_CALLS; i++) {
         const slice = (i * 100) % 900
         if (name === 'raw') await raw.mgetBuffer(...rawKeys.slice(slice, slice + 100))
         else await ours.getMany(keys.slice(slice, slice + 100))
       }
-      return Number(process.hrtime.bigint() - t) / 1000 / 200
+      return Number(process.hrtime.bigint() - t) / 1000 / MANY_CALLS
     }
     await seqRun('raw', 2000)
     await seqRun('ours', 2000)
