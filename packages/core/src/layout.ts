@@ -8,7 +8,14 @@
  */
 export type { BusEnvelope, BusMessage } from './bus/invalidation-bus.js'
 export type { CacheEntry } from './entry/entry.js'
-export { CODEC_VERSION, decodeEntry, type EntryHeader, encodeEntry, peekEntryHeader } from './entry/index.js'
+export {
+  CODEC_VERSION,
+  type DecodeEntryOptions,
+  decodeEntry,
+  type EntryHeader,
+  encodeEntry,
+  peekEntryHeader,
+} from './entry/index.js'
 export {
   busChannel,
   inPrefixes,
