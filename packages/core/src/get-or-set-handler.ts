@@ -11,6 +11,7 @@ import { assertKnownOptions } from './known-options.js'
 import type { LocalCache } from './local-cache.js'
 import type { ResolvedCacheOptions } from './options.js'
 import type { RemoteCache } from './remote-cache.js'
+import { stampTagsOf } from './stamp-tags.js'
 import { type LoadedWrite, storeLoaded } from './store-loaded.js'
 import { Budget } from './tiers/budget.js'
 
@@ -94,7 +95,8 @@ export class GetOrSetHandler {
     const l2 = this.#remote
     if (flight === undefined && l2 !== undefined) {
       const startedAt = Date.now()
-      const read = await l2.read(key)
+      const stamps = stampTagsOf(opts)
+      const read = await l2.read(key, stamps.length === 0 ? undefined : l2.qualifyTags(stamps))
       budget.charge(startedAt)
       const remote = l2.count(read, now) as CacheEntry<T> | undefined
       if (remote !== undefined) {
@@ -209,7 +211,7 @@ export class GetOrSetHandler {
       return value
     }
     if (write === undefined || bytes === undefined) this.#local.write(key, entry, size)
-    else await storeLoaded(write, key, entry, bytes, flight, ticket, budget)
+    else await storeLoaded(write, key, entry, bytes, flight, ticket, budget, stampTagsOf(opts).length)
     return value
   }
 

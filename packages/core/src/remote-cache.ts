@@ -112,16 +112,17 @@ export class RemoteCache implements LeaseRemote {
   }
 
   /**
-   * Reads `key` from L2 and decodes it. Concurrent reads of one key share one Redis call and one
-   * decode. Faults and undecodable bytes become `undefined` plus an `error` event (a corrupted
+   * Reads `key` from L2 and decodes it; `guards` are the store-level stamp tags it may carry,
+   * read with it (see `FencedLoadStore.setFenced`). Concurrent reads of one key share one Redis
+   * call and one decode. Faults and undecodable bytes become `undefined` plus an `error` event (a corrupted
    * entry is a miss, never a crash). A servable entry fills L1 with its remaining lifetime,
    * unless an invalidation ran while the read was in flight. The caller counts the result with
    * {@link count}: each caller once, though they share the read.
    */
-  read(key: string): Promise<CacheEntry | undefined> {
+  read(key: string, guards?: readonly string[]): Promise<CacheEntry | undefined> {
     let read = this.#reads.get(key)
     if (read === undefined) {
-      read = this.#readOnce(key)
+      read = this.#readOnce(key, guards)
       this.#reads.set(key, read)
     }
     return read
@@ -139,16 +140,20 @@ export class RemoteCache implements LeaseRemote {
 
   // One promise per key and no async layers: every L2 read goes through here, and each layer
   // costs a promise and a microtask turn (this path is benchmarked against raw ioredis).
-  #readOnce(key: string): Promise<CacheEntry | undefined> {
+  #readOnce(key: string, guards: readonly string[] | undefined): Promise<CacheEntry | undefined> {
     const epoch = this.#flights.epoch
     return new Promise((resolve) => {
-      this.tier.read(key, (error, bytes) => {
-        this.#reads.delete(key)
-        if (error !== undefined) {
-          this.fault(error, 'get', key)
-          resolve(undefined)
-        } else resolve(bytes === undefined ? undefined : this.#decodeRead(key, bytes, epoch))
-      })
+      this.tier.read(
+        key,
+        (error, bytes) => {
+          this.#reads.delete(key)
+          if (error !== undefined) {
+            this.fault(error, 'get', key)
+            resolve(undefined)
+          } else resolve(bytes === undefined ? undefined : this.#decodeRead(key, bytes, epoch))
+        },
+        guards,
+      )
     })
   }
 

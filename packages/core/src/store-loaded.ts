@@ -27,6 +27,7 @@ export interface LoadedWrite {
  * `invalidateTags` or `clear` that ran meanwhile in any process wins, and the value then answers
  * the load's own callers only (not even L1 keeps it). A load that began without a fence (Redis
  * was unreachable) is kept in L1 only: nothing could tell whether an invalidation overtook it.
+ * The first `stamps` tags of the entry may be kept as stamps rather than tag sets.
  */
 export async function storeLoaded(
   parts: LoadedWrite,
@@ -36,6 +37,7 @@ export async function storeLoaded(
   flight: Flight,
   ticket: LoadTicket,
   budget: Budget,
+  stamps = 0,
 ): Promise<void> {
   const { local, remote } = parts
   if (!canFence(remote.tier.store)) {
@@ -52,8 +54,9 @@ export async function storeLoaded(
   const token = ticket.token
   ticket.token = undefined
   const tags = remote.qualifyTags(entry.tags)
+  const stamped = stamps === 0 ? undefined : tags.slice(0, stamps)
   const write = remote.tier
-    .call('set', (s) => (s as FencedLoadStore).setFenced(key, bytes, ttl, tags, fence, token))
+    .call('set', (s) => (s as FencedLoadStore).setFenced(key, bytes, ttl, tags, fence, token, stamped))
     .then(
       async (outcome) => {
         // Drops the other processes' older copies and wakes their lease waiters.

@@ -42,10 +42,17 @@ export interface CacheStore {
   readonly contractVersion: typeof STORE_CONTRACT_VERSION
   /** Capability flags. */
   readonly capabilities: StoreCapabilities
-  /** Bytes stored under `key`, or `undefined`. */
-  get(key: string): Promise<Uint8Array | undefined>
-  /** Bytes for each key, in order; one round trip where the store allows it. */
-  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>
+  /**
+   * Bytes stored under `key`, or `undefined`. `guards` are the store-level tags the entry may
+   * keep as stamps (see {@link FencedLoadStore.setFenced}); a store that stamps reads their
+   * generations in the same round trip, any other ignores them.
+   */
+  get(key: string, guards?: readonly string[]): Promise<Uint8Array | undefined>
+  /** Bytes for each key, in order; one round trip where the store allows it. `guards[i]`: see {@link get}. */
+  getMany(
+    keys: readonly string[],
+    guards?: readonly (readonly string[] | undefined)[],
+  ): Promise<(Uint8Array | undefined)[]>
   /** Stores bytes under `key` for `ttl` ms, indexing `tags` with the entry. */
   set(key: string, value: Uint8Array, ttl: number, tags?: readonly string[]): Promise<void>
   /** Stores many entries; one round trip where the store allows it. */
@@ -104,7 +111,12 @@ export interface FencedLoadStore extends LeaseCapableStore {
     prefixes: readonly string[],
     leaseTtl: number | undefined,
   ): Promise<{ token: string | undefined; fence: LoadFence }>
-  /** Writes like `set`, only if no generation of `fence` moved; releases the lease `token` in the same call. */
+  /**
+   * Writes like `set`, only if no generation of `fence` moved; releases the lease `token` in the
+   * same call. The store may keep `stamps` (some of `tags`, all read by `fence`) as the
+   * generations the load began under rather than in tag sets; a read whose entry's stamped tag
+   * was invalidated since then answers `undefined`.
+   */
   setFenced(
     key: string,
     value: Uint8Array,
@@ -112,6 +124,7 @@ export interface FencedLoadStore extends LeaseCapableStore {
     tags: readonly string[],
     fence: LoadFence,
     token: string | undefined,
+    stamps?: readonly string[],
   ): Promise<FencedWrite>
   /** Extends a lease for `ttl` ms if `token` still holds it; false when it does not. */
   refreshLease(key: string, token: string, ttl: number): Promise<boolean>

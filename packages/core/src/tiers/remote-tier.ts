@@ -17,6 +17,8 @@ export const MAX_READ_BATCH = 128
 interface ReadBatch {
   keys: string[]
   dones: ReadDone[]
+  /** Per key, the stamp tags whose generations the store reads with it; `undefined` while none has any. */
+  guards: (readonly string[] | undefined)[] | undefined
 }
 
 const NO_PROGRESS = (): void => {}
@@ -135,19 +137,23 @@ export class RemoteTier {
    * commands, each with its own client-side command object and promise (this path is
    * measured against raw ioredis). A lone read is still one plain `get`.
    */
-  read(key: string, done: ReadDone): void {
+  read(key: string, done: ReadDone, guards?: readonly string[]): void {
     if (!this.#batchGets) {
-      this.#send([key], [done])
+      this.#send([key], [done], guards === undefined ? undefined : [guards])
       return
     }
     let batch = this.#batch
     if (batch === undefined) {
-      const fresh: ReadBatch = { keys: [], dones: [] }
+      const fresh: ReadBatch = { keys: [], dones: [], guards: undefined }
       this.#batch = batch = fresh
       queueMicrotask(() => {
         if (this.#batch === fresh) this.#batch = undefined
-        this.#send(fresh.keys, fresh.dones)
+        this.#send(fresh.keys, fresh.dones, fresh.guards)
       })
+    }
+    if (guards !== undefined) {
+      batch.guards ??= new Array(batch.keys.length)
+      batch.guards[batch.keys.length] = guards
     }
     batch.keys.push(key)
     batch.dones.push(done)
@@ -155,11 +161,11 @@ export class RemoteTier {
     if (batch.keys.length >= MAX_READ_BATCH) this.#batch = undefined
   }
 
-  #send(keys: string[], dones: ReadDone[]): void {
+  #send(keys: string[], dones: ReadDone[], guards: (readonly string[] | undefined)[] | undefined): void {
     if (this.#gate !== undefined && this.#gated()) {
       this.#hold(
         keys.length === 1 ? 'get' : 'getMany',
-        () => this.#send(keys, dones),
+        () => this.#send(keys, dones, guards),
         (error) => {
           for (const done of dones) done(error)
         },
@@ -175,7 +181,7 @@ export class RemoteTier {
       const done = dones[0]!
       this.#guard(
         'get',
-        this.#start(() => this.store.get(keys[0]!)),
+        this.#start(() => this.store.get(keys[0]!, guards?.[0])),
       ).then(
         (bytes) => done(undefined, bytes),
         (error) => done(error),
@@ -184,7 +190,7 @@ export class RemoteTier {
     }
     this.#guard(
       'getMany',
-      this.#start(() => this.store.getMany(keys)),
+      this.#start(() => this.store.getMany(keys, guards)),
     ).then(
       (values) => {
         for (let i = 0; i < dones.length; i++) dones[i]!(undefined, values[i])

@@ -45,6 +45,36 @@ export function describeLoadFencing(
       expect(await store.leaseHeld(key)).toBe(false)
     })
 
+    it('an invalidation of a stamp tag drops the entry for every kind of read', async () => {
+      const key = `${ns}:stamped`
+      const tag = `${ns}:path:/s`
+      const other = `${ns}:user`
+      const { token, fence } = await store.beginLoad(key, [tag, other], [`${ns}:`], 5000)
+      expect(await store.setFenced(key, bytes('v'), 5000, [tag, other], fence, token, [tag])).toBe('stored')
+      expect((await store.get(key))?.toString()).toBe('v')
+      expect((await store.get(key, [tag]))?.toString()).toBe('v')
+      expect(
+        (await store.getMany([key, `${ns}:none`], [[tag], undefined])).map((v) => v?.toString()),
+      ).toEqual(['v', undefined])
+      await store.invalidateTags([tag])
+      expect(await store.get(key)).toBeUndefined()
+      expect(await store.get(key, [tag])).toBeUndefined()
+      expect(await store.getMany([key])).toEqual([undefined])
+      expect(await store.getMany([key], [[tag]])).toEqual([undefined])
+    })
+
+    it('a stamped entry keeps its other tags in sets, and a load stamped after an invalidation holds', async () => {
+      const tag = `${ns}:path:/t`
+      const other = `${ns}:item`
+      await store.invalidateTags([tag])
+      const key = `${ns}:after`
+      const { token, fence } = await store.beginLoad(key, [tag, other], [`${ns}:`], 5000)
+      expect(await store.setFenced(key, bytes('v2'), 5000, [tag, other], fence, token, [tag])).toBe('stored')
+      expect((await store.get(key, [tag]))?.toString()).toBe('v2')
+      expect(await store.invalidateTags([other])).toBe(1)
+      expect(await store.get(key, [tag])).toBeUndefined()
+    })
+
     it('a second process does not get the lease while it is held', async () => {
       const key = `${ns}:held`
       const first = await store.beginLoad(key, [], [], 5000)

@@ -16,6 +16,15 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
    * @default 60_000 (1 minute)
    */
   generationTtl?: number
+  /**
+   * How long an invalidated tag's generation is kept, and so the longest an entry may live
+   * (TTL plus grace) and still keep that tag as a stamp instead of in a tag set. Cached HTTP
+   * responses keep their path tag so: storing one writes a single key, and invalidating a path
+   * is one generation bump whatever its number of variants. Each `invalidateTags` leaves one
+   * small key per tag for this long; `0` indexes every tag in a set.
+   * @default 3_600_000 (1 hour)
+   */
+  stampTtl?: number
 }
 
 // `redis` and `cluster.options` are ioredis's own options: ioredis reads them, we do not check them.
@@ -28,4 +37,5 @@ export const REDIS_STORE_OPTIONS = optionKeys<RedisStoreOptions>({
   commandTimeout: true,
   keyPrefix: true,
   generationTtl: true,
+  stampTtl: true,
 })

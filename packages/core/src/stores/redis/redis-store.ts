@@ -37,10 +37,16 @@ import {
   scriptSetFenced,
   scriptWrite,
 } from './redis-script-steps.js'
+import { isStamped, type Stamp, stampValue } from './redis-stamp.js'
+import { generationOf, resolveStamped } from './redis-stamped-read.js'
 import { REDIS_STORE_OPTIONS, type RedisStoreOptions } from './redis-store-options.js'
-import { nullsToUndefined, nullToUndefined, pxOf, toBuffer } from './redis-values.js'
+import { pxOf, toBuffer } from './redis-values.js'
 
 export type { RedisStoreOptions } from './redis-store-options.js'
+
+function firstOf<T>(values: T[] | Promise<T[]>): T | Promise<T> {
+  return Array.isArray(values) ? values[0]! : values.then((v) => v[0]!)
+}
 
 /**
  * The Redis store (`@cache/core/redis`), through ioredis: standalone, TLS (`rediss://`),
@@ -62,6 +68,9 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
   readonly #keys: RedisKeyspace
   readonly #cluster: boolean
   readonly #genTtl: string
+  /** How long a tag's generation lives once bumped: stamped entries must not outlive it. */
+  readonly #tagGenTtl: string
+  readonly #stampTtl: number
   readonly #buses = new Set<RedisBus>()
   readonly #connection: RedisConnectionState
   #closed = false
@@ -85,6 +94,12 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
       throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'generationTtl must be an integer >= 1000 (ms)')
     }
     this.#genTtl = String(genTtl)
+    const stampTtl = options.stampTtl ?? 3_600_000
+    if (!Number.isInteger(stampTtl) || stampTtl < 0) {
+      throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'stampTtl must be an integer >= 0 (ms)')
+    }
+    this.#stampTtl = stampTtl
+    this.#tagGenTtl = String(Math.max(genTtl, stampTtl))
     // MGET answers N keys for about the client cost of one GET; a cluster's getMany is N GETs anyway.
     this.capabilities = { shared: true, persistent: true, batchGets: !this.#cluster }
     // Listens to 'error' too: an unhandled 'error' event would crash the process.
@@ -131,26 +146,73 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     return this.#keys.entry(key)
   }
 
-  get(key: string): Promise<Uint8Array | undefined> {
+  /**
+   * The bytes of `key`. `guards` are the store-level tags the entry may keep as stamps (see
+   * {@link setFenced}): their generations are read in the same MGET, so a stamped entry costs no
+   * second round trip.
+   */
+  get(key: string, guards?: readonly string[]): Promise<Uint8Array | undefined> {
     try {
-      return this.client.getBuffer(this.redisKey(key)).then(nullToUndefined)
+      const rkey = this.redisKey(key)
+      if (guards !== undefined && guards.length > 0)
+        return this.#readGuarded([rkey], [guards]).then((values) => values[0])
+      return this.client.getBuffer(rkey).then((value) => {
+        if (value === null) return undefined
+        if (!isStamped(value)) return value
+        return firstOf(resolveStamped([value], undefined, this.#fetchGenerations))
+      })
     } catch (error) {
       return Promise.reject(error)
     }
   }
 
-  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+  /** The bytes of each key, in order; `guards[i]` are the stamp tags key `i` may carry (see {@link get}). */
+  getMany(
+    keys: readonly string[],
+    guards?: readonly (readonly string[] | undefined)[],
+  ): Promise<(Uint8Array | undefined)[]> {
     if (keys.length === 0) return Promise.resolve([])
     try {
       const rkeys = keys.map((k) => this.#keys.entry(k))
-      // A cluster spreads keys over slots, and MGET needs one slot: auto-pipelining still sends one batch per node.
-      const values = this.#cluster
-        ? Promise.all(rkeys.map((k) => this.client.getBuffer(k)))
-        : (this.client as Redis).mgetBuffer(rkeys)
-      return values.then(nullsToUndefined)
+      if (guards?.some((g) => g !== undefined && g.length > 0) === true)
+        return this.#readGuarded(rkeys, guards)
+      return this.#fetch(rkeys).then((values) => resolveStamped(values, undefined, this.#fetchGenerations))
     } catch (error) {
       return Promise.reject(error)
     }
+  }
+
+  // A cluster spreads keys over slots, and MGET needs one slot: auto-pipelining still sends one batch per node.
+  #fetch(rkeys: readonly string[]): Promise<(Buffer | null)[]> {
+    return this.#cluster
+      ? Promise.all(rkeys.map((k) => this.client.getBuffer(k)))
+      : (this.client as Redis).mgetBuffer(rkeys as string[])
+  }
+
+  readonly #fetchGenerations = (keys: readonly string[]) => this.#fetch(keys)
+
+  /** Entries and the generations of their guard tags, in one MGET. */
+  #readGuarded(
+    rkeys: string[],
+    guards: readonly (readonly string[] | undefined)[],
+  ): Promise<(Buffer | undefined)[]> {
+    const count = rkeys.length
+    const all = rkeys
+    const generations = new Map<string, string | null>()
+    for (const tags of guards) {
+      for (const tag of tags ?? []) {
+        const gkey = this.#keys.generation('t', tag)
+        if (!generations.has(gkey)) {
+          generations.set(gkey, null)
+          all.push(gkey)
+        }
+      }
+    }
+    return this.#fetch(all).then((values) => {
+      for (let i = count; i < values.length; i++) generations.set(all[i]!, generationOf(values[i]))
+      values.length = count
+      return resolveStamped(values, generations, this.#fetchGenerations)
+    })
   }
 
   async set(key: string, value: Uint8Array, ttl: number, tags: readonly string[] = []): Promise<void> {
@@ -198,8 +260,8 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
   async invalidateTags(tags: readonly string[]): Promise<number> {
     if (tags.length === 0) return 0
     const c = this.client as ScriptClient
-    if (this.#cluster) return clusterInvalidateTags(c as ClusterClient, this.#keys, tags, this.#genTtl)
-    return scriptInvalidateTags(c, this.#keys, tags, this.#genTtl)
+    if (this.#cluster) return clusterInvalidateTags(c as ClusterClient, this.#keys, tags, this.#tagGenTtl)
+    return scriptInvalidateTags(c, this.#keys, tags, this.#tagGenTtl)
   }
 
   async clear(prefix: string, progress?: () => void): Promise<number> {
@@ -288,6 +350,12 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
    * Stores a loaded value only if none of the generations in `fence` moved since the load began
    * (and the load is younger than `generationTtl`), releasing the lease `token`, in one script
    * (on a Cluster, see `clusterSetFenced`).
+   *
+   * `stamps` (a subset of `tags`) may be kept as a stamp of the generations the load began
+   * under rather than in tag sets: the write then sets one key, and `invalidateTags` of such a
+   * tag bumps its generation, which readers compare with the stamp. Only on standalone and
+   * Sentinel, and only for an entry that lives at most `stampTtl` (an invalidated tag's
+   * generation must outlive every entry stamped with it); otherwise they are indexed as tags.
    */
   async setFenced(
     key: string,
@@ -296,15 +364,34 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     tags: readonly string[],
     fence: LoadFence,
     token: string | undefined,
+    stamps?: readonly string[],
   ): Promise<FencedWrite> {
     const c = this.client as ScriptClient
-    const buf = toBuffer(value)
+    let buf = toBuffer(value)
     const px = pxOf(ttl)
+    const stamped = this.#cluster || ttl > this.#stampTtl ? undefined : this.#stampsOf(stamps, fence)
+    if (stamped !== undefined) {
+      buf = stampValue(stamped, buf)
+      tags = tags.filter((t) => !stamps!.includes(t))
+    }
     if (this.#cluster) {
       const write = () => clusterWrite(c as ClusterClient, this.#keys, key, buf, px, tags, undefined)
       return clusterSetFenced(c as ClusterClient, this.#keys, write, key, fence, token, this.#genTtl)
     }
     return scriptSetFenced(c, this.#keys, key, buf, px, tags, fence, token, this.#genTtl)
+  }
+
+  /** The stamps of `tags`, from the generations `fence` read; `undefined` when one was not read. */
+  #stampsOf(tags: readonly string[] | undefined, fence: LoadFence): Stamp[] | undefined {
+    if (tags === undefined || tags.length === 0) return undefined
+    const stamps: Stamp[] = []
+    for (const tag of tags) {
+      const key = this.#keys.generation('t', tag)
+      const i = fence.keys.indexOf(key)
+      if (i < 0) return undefined
+      stamps.push({ key, generation: fence.generations[i]! })
+    }
+    return stamps
   }
 
   /** Releases a lease taken with {@link acquireLease}, only if it is still ours. */
