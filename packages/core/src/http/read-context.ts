@@ -1,5 +1,6 @@
 import type { Cache } from '../cache.js'
 import type { GetOrSetOptions } from '../get-or-set.js'
+import { STAMP_TAGS, type StampableOptions } from '../stamp-tags.js'
 import { type CacheStatusParams, formatCacheStatus, ttlSeconds } from './cache-status.js'
 import { DONE, replayStored } from './decisions.js'
 import type { ResolvedRoute } from './route-options.js'
@@ -51,7 +52,14 @@ export function readContext<R>(
   refreshing: Map<string, StoredResponse>,
   produce: Produce,
 ): ReadContext<R> {
-  const opts: GetOrSetOptions = { ttl: route.ttl, tags, staleWhileRevalidate: false, timeout: NO_TIMEOUT }
+  // The path tag (first) may be a stamp: on Redis a stored response is then one key.
+  const opts: StampableOptions = {
+    ttl: route.ttl,
+    tags,
+    staleWhileRevalidate: false,
+    timeout: NO_TIMEOUT,
+    [STAMP_TAGS]: 1,
+  }
   if (route.grace !== undefined) opts.grace = route.grace
   return {
     ns,

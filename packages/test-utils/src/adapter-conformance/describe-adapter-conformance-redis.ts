@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Cache, createCache } from '@cache/core'
 import { RedisStore } from '@cache/core/redis'
+import { Redis } from 'ioredis'
 import { describe, it } from 'vitest'
 import { PATIENT_REMOTE } from '../patient-remote.js'
 import { useRedis } from '../redis/use-redis.js'
@@ -23,20 +24,35 @@ export async function runRedisConformanceScenario(
 ): Promise<void> {
   const keyPrefix = `${redis.prefix}${scenario.id}:${randomBytes(3).toString('hex')}:`
   const caches: Cache[] = []
-  const replica = () => {
+  const replica = (options?: { memory?: false }) => {
     const cache = createCache({
       namespace: 'conformance',
       store: new RedisStore({ url: redis.url, keyPrefix }),
       remote: PATIENT_REMOTE,
+      ...options,
     })
     caches.push(cache)
     return cache
   }
+  const admin = new Redis(redis.url, { lazyConnect: true })
+  const redisKeys = async () => {
+    const found: string[] = []
+    let cursor = '0'
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000)
+      cursor = next
+      found.push(...keys.map((k) => k.slice(keyPrefix.length)))
+    } while (cursor !== '0')
+    return found.sort()
+  }
   try {
-    await runAdapterConformanceScenario<Pick<RedisConformanceContext, 'replica'>>(scenario, factory, {
-      replica,
-    })
+    await runAdapterConformanceScenario<Pick<RedisConformanceContext, 'replica' | 'redisKeys'>>(
+      scenario,
+      factory,
+      { replica, redisKeys },
+    )
   } finally {
+    admin.disconnect()
     await Promise.all(caches.map((cache) => cache.close()))
   }
 }

@@ -6,8 +6,13 @@ import type { ConformanceApp, ConformanceRoute } from './types.js'
 
 /** A scenario's context with Redis: caches that share one Redis (L2 and invalidation bus). */
 export interface RedisConformanceContext extends AdapterConformanceContext {
-  /** A new cache over the scenario's Redis, as another process of the app would have. */
-  replica(): Cache
+  /**
+   * A new cache over the scenario's Redis, as another process of the app would have;
+   * `{ memory: false }` gives it no memory tier (every read goes to Redis).
+   */
+  replica(options?: { memory?: false }): Cache
+  /** The Redis keys the scenario's caches wrote, without their prefix, sorted. */
+  redisKeys(): Promise<string[]>
 }
 
 /** A scenario that needs Redis. */
@@ -55,6 +60,32 @@ export const redisScenarios: readonly RedisConformanceScenario[] = [
       await b.invalidate({ tags: ['item:1'] })
       await untilDropped(a, '/items/1')
       expect(calls).toBe(3)
+    },
+  },
+  {
+    id: 'one-key',
+    name: 'an untagged response is one Redis key, and a mutation still drops every query variant everywhere',
+    async run({ start, replica, redisKeys }) {
+      let calls = 0
+      const routes: ConformanceRoute[] = [
+        { method: 'GET', path: '/list', handler: () => ({ body: { calls: ++calls } }) },
+        { method: 'POST', path: '/list', handler: () => ({ body: { ok: true } }) },
+      ]
+      const a = await start(routes, { cache: replica() })
+      const b = await start(routes, { cache: replica({ memory: false }) })
+      const before = await redisKeys()
+      expect(await status(a, '/list?page=1')).toBe('MISS')
+      const written = (await redisKeys()).filter((k) => !before.includes(k))
+      // The response alone: no tag set, no tag list (the bus and the lease leave no key).
+      expect(written).toHaveLength(1)
+      expect(await status(a, '/list?page=2')).toBe('MISS')
+      expect(await status(b, '/list?page=1')).toBe('HIT')
+      expect(await status(b, '/list?page=2')).toBe('HIT')
+      expect((await a.request('/list', { method: 'POST' })).status).toBe(200)
+      // The replica with no memory tier reads Redis only: the path's generation drops both variants.
+      expect(await status(b, '/list?page=1')).toBe('MISS')
+      expect(await status(b, '/list?page=2')).toBe('MISS')
+      expect(calls).toBe(4)
     },
   },
 ]
