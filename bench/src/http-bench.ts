@@ -5,6 +5,7 @@ import { startPrivateRedis } from '@cache/test-utils/redis'
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon'
 import { median, printTable } from './measure.js'
+import { redisWriteCost } from './redis-write-cost.js'
 
 const SERVER = fileURLToPath(new URL('./http/server.ts', import.meta.url))
 
@@ -323,6 +324,13 @@ async function runGroup(
       )
     }
     if (redisUrl !== undefined) {
+      const server = servers.find((s) => s.variant === group.redisOnly)!
+      const cost = await redisWriteCost(server.port, redisUrl)
+      row(
+        'an untagged response stored on Redis writes one key',
+        `${cost.keys.toFixed(2)} keys, ${cost.writes.toFixed(2)} write commands per response`,
+        cost.keys === 1,
+      )
       const l2 = sameRound(perRound, group.l2, group.ours, rps)
       row('L1+L2 hit ≥ 0.95× memory-only ours (same round)', `${l2.toFixed(2)}×`, l2 >= 0.95)
       const redisOnly = sameRound(perRound, group.redisOnly, group.bare, rps)

@@ -1,0 +1,44 @@
+import http from 'node:http'
+import { Redis } from 'ioredis'
+
+/** What storing one HTTP response costs Redis, counted on the server. */
+export interface RedisWriteCost {
+  /** New Redis keys per stored response (entry, tag sets, tag lists...). */
+  keys: number
+  /** Writing commands per stored response, the ones run inside scripts included. */
+  writes: number
+}
+
+const WRITES = ['set', 'sadd', 'srem', 'pexpire', 'persist', 'unlink', 'del']
+
+/**
+ * Sends `n` misses (new URLs, untagged route) to the server on `port`, one at a time, and counts
+ * what Redis saw: keys added and write commands. The server must be the
+ * only client writing to that Redis while this runs.
+ */
+export async function redisWriteCost(port: number, redisUrl: string, n = 200): Promise<RedisWriteCost> {
+  const admin = new Redis(redisUrl)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const get = (path: string) =>
+    new Promise<void>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, path, agent }, (res) => {
+          res.resume()
+          res.on('end', resolve)
+        })
+        .on('error', reject)
+    })
+  try {
+    const before = await admin.dbsize()
+    await admin.config('RESETSTAT')
+    for (let i = 0; i < n; i++) await get(`/item?cost=${i}-${Math.random()}`)
+    const after = await admin.dbsize()
+    const info = await admin.info('commandstats')
+    const calls = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(info)?.[1] ?? 0)
+    const sum = (cmds: string[]) => cmds.reduce((total, cmd) => total + calls(cmd), 0)
+    return { keys: (after - before) / n, writes: sum(WRITES) / n }
+  } finally {
+    agent.destroy()
+    admin.disconnect()
+  }
+}
