@@ -328,7 +328,9 @@ async function runGroup(
       const cost = await redisWriteCost(server.port, redisUrl)
       row(
         'an untagged response stored on Redis writes one key',
-        `${cost.keys.toFixed(2)} keys, ${cost.writes.toFixed(2)} write commands per response`,
+        `${cost.keys.toFixed(2)} keys per response; writes ${Object.entries(cost.byCommand)
+          .map(([cmd, count]) => `${cmd} ${count.toFixed(2)}`)
+          .join(', ')}`,
         cost.keys === 1,
       )
       const l2 = sameRound(perRound, group.l2, group.ours, rps)

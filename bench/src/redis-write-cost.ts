@@ -7,6 +7,8 @@ export interface RedisWriteCost {
   keys: number
   /** Writing commands per stored response, the ones run inside scripts included. */
   writes: number
+  /** The same, per command (`set: 2`: the entry and the stampede lease). */
+  byCommand: Record<string, number>
 }
 
 const WRITES = ['set', 'sadd', 'srem', 'pexpire', 'persist', 'unlink', 'del']
@@ -36,7 +38,10 @@ export async function redisWriteCost(port: number, redisUrl: string, n = 200): P
     const info = await admin.info('commandstats')
     const calls = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(info)?.[1] ?? 0)
     const sum = (cmds: string[]) => cmds.reduce((total, cmd) => total + calls(cmd), 0)
-    return { keys: (after - before) / n, writes: sum(WRITES) / n }
+    const byCommand = Object.fromEntries(
+      WRITES.filter((cmd) => calls(cmd) > 0).map((cmd) => [cmd.toUpperCase(), calls(cmd) / n]),
+    )
+    return { keys: (after - before) / n, writes: sum(WRITES) / n, byCommand }
   } finally {
     agent.destroy()
     admin.disconnect()
