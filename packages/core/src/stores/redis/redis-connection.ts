@@ -104,3 +104,18 @@ export function connectRedis(options: RedisConnectionOptions): { client: Redis |
   }
   return { client: new ioredis.Redis({ ...defaults, ...options.redis }), owned: true }
 }
+
+/**
+ * Closes a client the store created: `QUIT` (so the server sees a clean close), then a disconnect,
+ * waiting at most 500 ms for each, so a dead server never hangs a shutdown.
+ */
+export async function disconnectRedis(client: Redis | Cluster): Promise<void> {
+  const ended = new Promise((r) => client.once('end', r))
+  try {
+    await Promise.race([client.quit(), new Promise((r) => setTimeout(r, 500).unref())])
+  } catch {
+    // quit fails on a connection that is already gone; disconnect below is enough.
+  }
+  client.disconnect()
+  await Promise.race([ended, new Promise((r) => setTimeout(r, 500).unref())])
+}

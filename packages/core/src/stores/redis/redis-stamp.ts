@@ -11,6 +11,9 @@
  * Every entry starts with 0xCE 0xC0, so a stamped value is never mistaken for one.
  */
 
+import type { LoadFence } from '../store.js'
+import type { RedisKeyspace } from './redis-keys.js'
+
 const MAGIC_0 = 0xce
 const MAGIC_1 = 0xc1
 
@@ -92,4 +95,21 @@ export function stampsHold(stamps: readonly Stamp[], current: (key: string) => s
     if (now !== null && Number(now) > Number(s.generation)) return false
   }
   return true
+}
+
+/** The stamps of `tags`, from the generations `fence` read; `undefined` when none or one was not read. */
+export function stampsOf(
+  ks: RedisKeyspace,
+  tags: readonly string[] | undefined,
+  fence: LoadFence,
+): Stamp[] | undefined {
+  if (tags === undefined || tags.length === 0) return undefined
+  const stamps: Stamp[] = []
+  for (const tag of tags) {
+    const key = ks.generation('t', tag)
+    const i = fence.keys.indexOf(key)
+    if (i < 0) return undefined
+    stamps.push({ key, generation: fence.generations[i]! })
+  }
+  return stamps
 }

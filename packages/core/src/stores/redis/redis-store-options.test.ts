@@ -35,4 +35,14 @@ describe('RedisStore options', () => {
     expect(store.client.status).toBe('wait')
     await store.close()
   })
+
+  it('refuses bad generation and stamp lifetimes at setup, before connecting', async () => {
+    for (const stampTtl of [-1, 1.5, Number.NaN])
+      expect(await invalidOption(() => new RedisStore({ url: 'redis://127.0.0.1:1', stampTtl }))).toMatch(
+        /stampTtl must be an integer >= 0/,
+      )
+    expect(
+      await invalidOption(() => new RedisStore({ url: 'redis://127.0.0.1:1', generationTtl: 10 })),
+    ).toMatch(/generationTtl must be an integer >= 1000/)
+  })
 })

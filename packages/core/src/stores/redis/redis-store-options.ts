@@ -1,3 +1,4 @@
+import { CacheError, errors } from '../../errors.js'
 import { optionKeys } from '../../known-options.js'
 import type { RedisConnectionOptions } from './redis-connection.js'
 
@@ -39,3 +40,16 @@ export const REDIS_STORE_OPTIONS = optionKeys<RedisStoreOptions>({
   generationTtl: true,
   stampTtl: true,
 })
+
+/** The generation and stamp lifetimes of {@link RedisStoreOptions}, checked (ms). */
+export function storeLifetimes(options: RedisStoreOptions): { generationTtl: number; stampTtl: number } {
+  const generationTtl = options.generationTtl ?? 60_000
+  if (!Number.isInteger(generationTtl) || generationTtl < 1000) {
+    throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'generationTtl must be an integer >= 1000 (ms)')
+  }
+  const stampTtl = options.stampTtl ?? 3_600_000
+  if (!Number.isInteger(stampTtl) || stampTtl < 0) {
+    throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'stampTtl must be an integer >= 0 (ms)')
+  }
+  return { generationTtl, stampTtl }
+}

@@ -24,10 +24,11 @@ import {
   clusterSetFenced,
   clusterWrite,
 } from './redis-cluster-steps.js'
-import { connectRedis } from './redis-connection.js'
+import { connectRedis, disconnectRedis } from './redis-connection.js'
 import { RedisConnectionState } from './redis-connection-state.js'
 import { type RedisServerInfo, readServerInfo } from './redis-info.js'
 import { escapeGlob, RedisKeyspace } from './redis-keys.js'
+import { RedisReads } from './redis-reads.js'
 import { countMatching, unlinkMatching } from './redis-scan.js'
 import { type Client, defineScripts, type ScriptClient } from './redis-script-client.js'
 import {
@@ -37,16 +38,11 @@ import {
   scriptSetFenced,
   scriptWrite,
 } from './redis-script-steps.js'
-import { isStamped, type Stamp, stampValue } from './redis-stamp.js'
-import { generationOf, resolveStamped } from './redis-stamped-read.js'
-import { REDIS_STORE_OPTIONS, type RedisStoreOptions } from './redis-store-options.js'
+import { stampsOf, stampValue } from './redis-stamp.js'
+import { REDIS_STORE_OPTIONS, type RedisStoreOptions, storeLifetimes } from './redis-store-options.js'
 import { pxOf, toBuffer } from './redis-values.js'
 
 export type { RedisStoreOptions } from './redis-store-options.js'
-
-function firstOf<T>(values: T[] | Promise<T[]>): T | Promise<T> {
-  return Array.isArray(values) ? values[0]! : values.then((v) => v[0]!)
-}
 
 /**
  * The Redis store (`@cache/core/redis`), through ioredis: standalone, TLS (`rediss://`),
@@ -73,6 +69,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
   readonly #stampTtl: number
   readonly #buses = new Set<RedisBus>()
   readonly #connection: RedisConnectionState
+  readonly #reads: RedisReads
   #closed = false
 
   constructor(options: RedisStoreOptions) {
@@ -83,25 +80,20 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
       )
     }
     assertKnownOptions(options, REDIS_STORE_OPTIONS, 'RedisStore options')
+    // Checked before connecting: a refused option leaves no client behind.
+    const lifetimes = storeLifetimes(options)
     const { client, owned } = connectRedis(options)
     this.client = client
     this.#owned = owned
     this.#prefix = options.keyPrefix ?? ''
     this.#keys = new RedisKeyspace(this.#prefix)
     this.#cluster = (client as Cluster).isCluster === true
-    const genTtl = options.generationTtl ?? 60_000
-    if (!Number.isInteger(genTtl) || genTtl < 1000) {
-      throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'generationTtl must be an integer >= 1000 (ms)')
-    }
-    this.#genTtl = String(genTtl)
-    const stampTtl = options.stampTtl ?? 3_600_000
-    if (!Number.isInteger(stampTtl) || stampTtl < 0) {
-      throw new CacheError(errors.ERR_CACHE_INVALID_OPTION, 'stampTtl must be an integer >= 0 (ms)')
-    }
-    this.#stampTtl = stampTtl
-    this.#tagGenTtl = String(Math.max(genTtl, stampTtl))
+    this.#genTtl = String(lifetimes.generationTtl)
+    this.#stampTtl = lifetimes.stampTtl
+    this.#tagGenTtl = String(Math.max(lifetimes.generationTtl, lifetimes.stampTtl))
     // MGET answers N keys for about the client cost of one GET; a cluster's getMany is N GETs anyway.
     this.capabilities = { shared: true, persistent: true, batchGets: !this.#cluster }
+    this.#reads = new RedisReads(client, this.#cluster, this.#keys)
     // Listens to 'error' too: an unhandled 'error' event would crash the process.
     this.#connection = new RedisConnectionState(client, redisAddress(options, client))
     defineScripts(client)
@@ -148,19 +140,11 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
 
   /**
    * The bytes of `key`. `guards` are the store-level tags the entry may keep as stamps (see
-   * {@link setFenced}): their generations are read in the same MGET, so a stamped entry costs no
-   * second round trip.
+   * {@link setFenced}): their generations are read in the same MGET.
    */
   get(key: string, guards?: readonly string[]): Promise<Uint8Array | undefined> {
     try {
-      const rkey = this.redisKey(key)
-      if (guards !== undefined && guards.length > 0)
-        return this.#readGuarded([rkey], [guards]).then((values) => values[0])
-      return this.client.getBuffer(rkey).then((value) => {
-        if (value === null) return undefined
-        if (!isStamped(value)) return value
-        return firstOf(resolveStamped([value], undefined, this.#fetchGenerations))
-      })
+      return this.#reads.get(this.redisKey(key), guards)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -173,46 +157,13 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
   ): Promise<(Uint8Array | undefined)[]> {
     if (keys.length === 0) return Promise.resolve([])
     try {
-      const rkeys = keys.map((k) => this.#keys.entry(k))
-      if (guards?.some((g) => g !== undefined && g.length > 0) === true)
-        return this.#readGuarded(rkeys, guards)
-      return this.#fetch(rkeys).then((values) => resolveStamped(values, undefined, this.#fetchGenerations))
+      return this.#reads.getMany(
+        keys.map((k) => this.#keys.entry(k)),
+        guards,
+      )
     } catch (error) {
       return Promise.reject(error)
     }
-  }
-
-  // A cluster spreads keys over slots, and MGET needs one slot: auto-pipelining still sends one batch per node.
-  #fetch(rkeys: readonly string[]): Promise<(Buffer | null)[]> {
-    return this.#cluster
-      ? Promise.all(rkeys.map((k) => this.client.getBuffer(k)))
-      : (this.client as Redis).mgetBuffer(rkeys as string[])
-  }
-
-  readonly #fetchGenerations = (keys: readonly string[]) => this.#fetch(keys)
-
-  /** Entries and the generations of their guard tags, in one MGET. */
-  #readGuarded(
-    rkeys: string[],
-    guards: readonly (readonly string[] | undefined)[],
-  ): Promise<(Buffer | undefined)[]> {
-    const count = rkeys.length
-    const all = rkeys
-    const generations = new Map<string, string | null>()
-    for (const tags of guards) {
-      for (const tag of tags ?? []) {
-        const gkey = this.#keys.generation('t', tag)
-        if (!generations.has(gkey)) {
-          generations.set(gkey, null)
-          all.push(gkey)
-        }
-      }
-    }
-    return this.#fetch(all).then((values) => {
-      for (let i = count; i < values.length; i++) generations.set(all[i]!, generationOf(values[i]))
-      values.length = count
-      return resolveStamped(values, generations, this.#fetchGenerations)
-    })
   }
 
   async set(key: string, value: Uint8Array, ttl: number, tags: readonly string[] = []): Promise<void> {
@@ -369,7 +320,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     const c = this.client as ScriptClient
     let buf = toBuffer(value)
     const px = pxOf(ttl)
-    const stamped = this.#cluster || ttl > this.#stampTtl ? undefined : this.#stampsOf(stamps, fence)
+    const stamped = this.#cluster || ttl > this.#stampTtl ? undefined : stampsOf(this.#keys, stamps, fence)
     if (stamped !== undefined) {
       buf = stampValue(stamped, buf)
       tags = tags.filter((t) => !stamps!.includes(t))
@@ -379,19 +330,6 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
       return clusterSetFenced(c as ClusterClient, this.#keys, write, key, fence, token, this.#genTtl)
     }
     return scriptSetFenced(c, this.#keys, key, buf, px, tags, fence, token, this.#genTtl)
-  }
-
-  /** The stamps of `tags`, from the generations `fence` read; `undefined` when one was not read. */
-  #stampsOf(tags: readonly string[] | undefined, fence: LoadFence): Stamp[] | undefined {
-    if (tags === undefined || tags.length === 0) return undefined
-    const stamps: Stamp[] = []
-    for (const tag of tags) {
-      const key = this.#keys.generation('t', tag)
-      const i = fence.keys.indexOf(key)
-      if (i < 0) return undefined
-      stamps.push({ key, generation: fence.generations[i]! })
-    }
-    return stamps
   }
 
   /** Releases a lease taken with {@link acquireLease}, only if it is still ours. */
@@ -414,14 +352,6 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     if (this.#closed) return
     this.#closed = true
     await Promise.all([...this.#buses].map((b) => b.close()))
-    if (!this.#owned) return
-    const ended = new Promise((r) => this.client.once('end', r))
-    try {
-      await Promise.race([this.client.quit(), new Promise((r) => setTimeout(r, 500).unref())])
-    } catch {
-      // quit fails on a connection that is already gone; disconnect below is enough.
-    }
-    this.client.disconnect()
-    await Promise.race([ended, new Promise((r) => setTimeout(r, 500).unref())])
+    if (this.#owned) await disconnectRedis(this.client)
   }
 }
