@@ -153,12 +153,35 @@ describe('cachectl', () => {
     expect(await cache.get('a')).toBeUndefined()
     expect(await cache.get('b')).toBe(2)
 
+    // A cached HTTP response keeps its path tag as a stamp, in no tag set: the count cannot see
+    // it, and the clear must still run and drop it.
+    const load = await s.beginLoad('app:http:/list', ['app:path:/list'], ['app:'], undefined)
+    await s.setFenced(
+      'app:http:/list',
+      Buffer.from('a response'),
+      60_000,
+      ['app:path:/list'],
+      load.fence,
+      undefined,
+      ['app:path:/list'],
+    )
+    expect(await s.get('app:http:/list')).toBeDefined()
+    const dryStamp = await cli('clear', 'clear', '--tag', 'path:/list', '--namespace', 'app', '--dry-run')
+    expect(dryStamp.stdout).toContain(
+      'would delete up to 0 keys tagged path:/list in namespace app, plus any',
+    )
+    const byStamp = await cli('clear', 'clear', '--tag', 'path:/list', '--namespace', 'app', '--yes')
+    expect(byStamp.code).toBe(0)
+    expect(byStamp.stdout).toContain('deleted 0 entries tagged path:/list in namespace app, plus any')
+    expect(await s.get('app:http:/list')).toBeUndefined()
+
     const byPattern = await cli('clear', 'clear', '--pattern', 'app:x:*', '--yes')
     expect(byPattern.stdout).toContain('deleted 1 keys matching app:x:*')
     expect(await cache.get('x:1')).toBeUndefined()
 
+    // The stamped response stays in Redis, unread, until its TTL: a namespace clear removes it.
     const all = await cli('clear', 'clear', '--namespace', 'app', '--yes')
-    expect(all.stdout).toContain('deleted 2 keys in namespace app')
+    expect(all.stdout).toContain('deleted 3 keys in namespace app')
     expect(await cache.namespace('child').get('c')).toBeUndefined()
   })
 

@@ -83,15 +83,19 @@ export const clearCommand: Command = {
         return EXIT.OK
       }
       const approx = mode === 'tag' ? 'up to ' : ''
-      if (dryRun) return report(0, `would delete ${approx}${num(count)} keys ${plan.what}`)
-      if (count === 0) return report(0, `nothing to delete ${plan.what}`)
+      const also = plan.uncounted === undefined ? '' : `, ${plan.uncounted}`
+      if (dryRun) return report(0, `would delete ${approx}${num(count)} keys ${plan.what}${also}`)
+      if (count === 0 && plan.uncounted === undefined) return report(0, `nothing to delete ${plan.what}`)
       await confirm(
         io,
-        `Delete ${approx}${num(count)} keys ${plan.what} on ${redis.label}?`,
+        `Delete ${approx}${num(count)} keys ${plan.what}${also}, on ${redis.label}?`,
         args.values.yes === true,
       )
       const deleted = await plan.delete()
-      return report(deleted, `deleted ${num(deleted)} ${mode === 'tag' ? 'entries' : 'keys'} ${plan.what}`)
+      return report(
+        deleted,
+        `deleted ${num(deleted)} ${mode === 'tag' ? 'entries' : 'keys'} ${plan.what}${also}`,
+      )
     } finally {
       await redis.close()
     }
@@ -106,6 +110,11 @@ interface ClearPlan {
   count(): Promise<number>
   /** Deletes, tells running apps over the bus; resolves to what was deleted. */
   delete(): Promise<number>
+  /**
+   * What the plan also drops that `count` cannot see; such a plan runs even when the count is 0.
+   * @default undefined (the count is all it drops)
+   */
+  uncounted?: string
 }
 
 function namespacePlan(store: RedisStore, namespace: string): ClearPlan {
@@ -126,6 +135,9 @@ function tagPlan(store: RedisStore, root: string, tags: string[]): ClearPlan {
   const qualified = tags.map((t) => `${root}:${t}`)
   return {
     what: `tagged ${tags.join(', ')} in namespace ${root}`,
+    // Cached HTTP responses keep their path tag as a stamp of its generation, not in the tag's
+    // set: the invalidation drops them by bumping the generation, and nothing can count them.
+    uncounted: 'plus any cached response that keeps the tag as a stamp (not counted)',
     count: async () =>
       (await Promise.all(qualified.map((t) => store.client.scard(store.redisKey(`__tag:${t}`))))).reduce(
         (a, b) => a + b,
