@@ -6,22 +6,26 @@ import { generationOf, resolveStamped } from './redis-stamped-read.js'
 /**
  * The read side of the Redis store: plain `GET`/`MGET` of entries, and with `guards` (the tags
  * an entry may keep as stamps) their generations in the same `MGET`, so a stamped entry costs no
- * second round trip. A stamped entry read without its guards costs one.
+ * second round trip. A stamped entry read without its guards costs one. A store that writes no
+ * stamps (`stamping` false: a cluster, or `stampTtl: 0`) reads no guard: its entries carry none.
  */
 export class RedisReads {
   readonly #client: Redis | Cluster
   readonly #cluster: boolean
   readonly #keys: RedisKeyspace
+  readonly #stamping: boolean
 
-  constructor(client: Redis | Cluster, cluster: boolean, keys: RedisKeyspace) {
+  constructor(client: Redis | Cluster, cluster: boolean, keys: RedisKeyspace, stamping: boolean) {
     this.#client = client
     this.#cluster = cluster
     this.#keys = keys
+    this.#stamping = stamping
   }
 
   /** The bytes under the Redis key `rkey`, or `undefined`. */
   get(rkey: string, guards: readonly string[] | undefined): Promise<Buffer | undefined> {
-    if (guards !== undefined && guards.length > 0) return this.#guarded([rkey], [guards]).then(first)
+    if (this.#stamping && guards !== undefined && guards.length > 0)
+      return this.#guarded([rkey], [guards]).then(first)
     return this.#client.getBuffer(rkey).then((value) => {
       if (value === null) return undefined
       if (!isStamped(value)) return value
@@ -35,7 +39,8 @@ export class RedisReads {
     rkeys: string[],
     guards: readonly (readonly string[] | undefined)[] | undefined,
   ): Promise<(Buffer | undefined)[]> {
-    if (guards?.some((g) => g !== undefined && g.length > 0) === true) return this.#guarded(rkeys, guards)
+    if (this.#stamping && guards?.some((g) => g !== undefined && g.length > 0) === true)
+      return this.#guarded(rkeys, guards)
     return this.#fetch(rkeys).then((values) => resolveStamped(values, undefined, this.#fetch))
   }
 

@@ -63,6 +63,27 @@ describe('stamped entries on a private Redis (keys, commands, lifetimes)', () =>
       await server.stop()
     }
   })
+
+  it('stampTtl: 0 indexes every tag, and reads ask for no generation', async () => {
+    const server = await startPrivateRedis()
+    const store = new RedisStore({ url: server.url, stampTtl: 0 })
+    const admin = server.client()
+    try {
+      await store.ready()
+      const load = await store.beginLoad('k', ['t'], [], 5000)
+      await store.setFenced('k', bytes('v'), 5000, ['t'], load.fence, load.token, ['t'])
+      expect(isStamped((await admin.getBuffer('k'))!)).toBe(false)
+      expect(await admin.smembers('__tag:t')).toEqual(['k'])
+      await admin.config('RESETSTAT')
+      expect((await store.get('k', ['t']))?.toString()).toBe('v')
+      const info = await admin.info('commandstats')
+      expect(info).toMatch(/cmdstat_get:calls=1,/)
+      expect(info).not.toMatch(/cmdstat_mget/)
+    } finally {
+      await store.close()
+      await server.stop()
+    }
+  })
 })
 
 describe('stamped entries through caches in two processes', () => {

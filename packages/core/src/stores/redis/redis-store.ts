@@ -93,7 +93,7 @@ export class RedisStore implements InspectableStore, ConnectableStore, FencedLoa
     this.#tagGenTtl = String(Math.max(lifetimes.generationTtl, lifetimes.stampTtl))
     // MGET answers N keys for about the client cost of one GET; a cluster's getMany is N GETs anyway.
     this.capabilities = { shared: true, persistent: true, batchGets: !this.#cluster }
-    this.#reads = new RedisReads(client, this.#cluster, this.#keys)
+    this.#reads = new RedisReads(client, this.#cluster, this.#keys, !this.#cluster && this.#stampTtl > 0)
     // Listens to 'error' too: an unhandled 'error' event would crash the process.
     this.#connection = new RedisConnectionState(client, redisAddress(options, client))
     defineScripts(client)
