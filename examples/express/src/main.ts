@@ -109,9 +109,11 @@ app.get('/__calls', (_req, res) => {
   res.json(calls)
 })
 
-// The bus counters, so that the contract can wait until every process has seen the others' invalidations.
+// The bus counters and whether it is subscribed, so that the contract can wait until every
+// process listens, then until each has seen the others' invalidations.
 app.get('/__bus', (_req, res) => {
-  res.json(cache.stats().bus ?? null)
+  const bus = cache.stats().bus
+  res.json(bus && { ...bus, subscribed: cache.health().tiers.remote?.bus?.connected === true })
 })
 
 app.post('/__reset', async (_req, res) => {

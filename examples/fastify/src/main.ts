@@ -131,8 +131,12 @@ app.get('/host', async (req) => ({ host: req.host, calls: count('host') }))
 
 app.get('/__calls', { config: { responseCache: false } }, async () => calls)
 
-// The bus counters, so that the contract can wait until every process has seen the others' invalidations.
-app.get('/__bus', { config: { responseCache: false } }, async () => cache.stats().bus ?? null)
+// The bus counters and whether it is subscribed, so that the contract can wait until every
+// process listens, then until each has seen the others' invalidations.
+app.get('/__bus', { config: { responseCache: false } }, async () => {
+  const bus = cache.stats().bus
+  return bus ? { ...bus, subscribed: cache.health().tiers.remote?.bus?.connected === true } : null
+})
 
 app.post('/__reset', { config: { responseCache: false } }, async () => {
   for (const name of Object.keys(calls)) delete calls[name]

@@ -15,9 +15,10 @@ export class AppState {
     return this.calls[route]
   }
 
-  /** The bus counters (see `stats().bus`), or null without a bus. */
-  bus(): { published: number; received: number } | null {
-    return this.cache.stats().bus ?? null
+  /** The bus counters and whether it is subscribed, or null without a bus. */
+  bus(): { published: number; received: number; subscribed: boolean } | null {
+    const bus = this.cache.stats().bus
+    return bus ? { ...bus, subscribed: this.cache.health().tiers.remote?.bus?.connected === true } : null
   }
 
   async reset(): Promise<void> {

@@ -62,6 +62,12 @@ export function describeHttpContract(
           const url = shared ?? (server = await startRedis()).url
           app = await startApp({ processes: 2, env: { REDIS_URL: url, REDIS_KEY_PREFIX: prefix } })
           fill(ctx, app)
+          // A process answers HTTP before its bus has subscribed, and a message published before
+          // that never reaches it: the first reset's wait would then never end.
+          await until(async () => (await busCounts(ctx.urls)).every((c) => c.subscribed), {
+            interval: 20,
+            message: 'a process never subscribed to the invalidation bus',
+          })
         })
         afterAll(async () => {
           await app?.stop()
@@ -97,9 +103,9 @@ function registerCases(ctx: ContractContext): void {
   concurrencyCases(ctx)
 }
 
-type BusCounts = { published: number; received: number }
+type BusCounts = { published: number; received: number; subscribed: boolean }
 
-/** Each process's bus counters (`GET /__bus`). */
+/** Each process's bus counters and subscription (`GET /__bus`). */
 function busCounts(urls: readonly string[]): Promise<BusCounts[]> {
   return Promise.all(urls.map(async (url) => (await call(`${url}/__bus`)).json<BusCounts>()))
 }
