@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { createCache } from '@cache/core'
 import { RedisStore } from '@cache/core/redis'
-import { startPrivateRedis } from '@cache/test-utils/redis'
+import { commandCalls, startPrivateRedis } from '@cache/test-utils/redis'
 import { Redis } from 'ioredis'
 import { instantStore } from './instant-store.js'
 import { median, printTable } from './measure.js'
@@ -138,7 +138,7 @@ export async function redisBench({ rounds = 7 } = {}) {
     const admin = server.client()
     await admin.config('RESETSTAT')
     await ours.getMany(keys.slice(0, 100))
-    const mgets = Number(/cmdstat_mget:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0)
+    const mgets = (await commandCalls(admin))('mget')
 
     const m = (xs: number[]) => median(xs)
     // Ratios are the median of same-round ratios: on a shared machine a slow stretch hits both

@@ -1,4 +1,5 @@
 import http from 'node:http'
+import { commandCalls } from '@cache/test-utils/redis'
 import { Redis } from 'ioredis'
 
 /** What storing one HTTP response costs Redis, counted on the server. */
@@ -35,8 +36,7 @@ export async function redisWriteCost(port: number, redisUrl: string, n = 200): P
     await admin.config('RESETSTAT')
     for (let i = 0; i < n; i++) await get(`/item?cost=${i}-${Math.random()}`)
     const after = await admin.dbsize()
-    const info = await admin.info('commandstats')
-    const calls = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(info)?.[1] ?? 0)
+    const calls = await commandCalls(admin)
     const sum = (cmds: string[]) => cmds.reduce((total, cmd) => total + calls(cmd), 0)
     const byCommand = Object.fromEntries(
       WRITES.filter((cmd) => calls(cmd) > 0).map((cmd) => [cmd.toUpperCase(), calls(cmd) / n]),

@@ -1,3 +1,4 @@
+export { commandCalls } from './command-calls.js'
 export { deleteKeysByPrefix, escapeRedisGlob } from './delete-keys-by-prefix.js'
 export { findFreeClusterPorts, findFreePort, isPortFree, LOOPBACK } from './find-free-port.js'
 export { answersPing, probeRedis, type RedisProbe } from './redis-process.js'
