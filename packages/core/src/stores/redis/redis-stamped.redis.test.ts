@@ -89,7 +89,12 @@ describe('stamped entries through caches in two processes', () => {
     const server = await startPrivateRedis()
     const opened = [new RedisStore({ url: server.url }), new RedisStore({ url: server.url })]
     const [a, b] = opened.map((store) => createCache({ namespace: 'app', store, remote: PATIENT_REMOTE }))
-    const bare = createCache({ namespace: 'app', store: new RedisStore({ url: server.url }), memory: false })
+    const bare = createCache({
+      namespace: 'app',
+      store: new RedisStore({ url: server.url }),
+      memory: false,
+      remote: PATIENT_REMOTE,
+    })
     const admin = server.client()
     const opts: StampableOptions = { ttl: '1m', tags: ['path:/items', 'user:1'], [STAMP_TAGS]: 1 }
     let loads = 0
