@@ -4,11 +4,13 @@ import { responseCache } from '@cache/express'
 import apicache from 'apicache'
 import express from 'express'
 import { BODY } from './body.js'
+import { FloorStore } from './miss-floor.js'
 import { hitOf, oursCache, type VariantSetup } from './setup.js'
 
 /**
  * Express servers: the bare framework, ours (both freshness modes; memory, memory + Redis,
- * Redis only), apicache, and the limit (a hit's bytes replayed), all returning the same body.
+ * Redis only), apicache, the limit (a hit's bytes replayed) and the miss floor (a bare
+ * URL-keyed cache), all returning the same body.
  */
 export function expressApp(variant: string, setup: VariantSetup = {}): express.Express {
   const app = express()
@@ -45,6 +47,37 @@ export function expressApp(variant: string, setup: VariantSetup = {}): express.E
         res.writeHead(hit.status, hit.headers)
         res.end(hit.body)
       })
+      break
+    }
+    case 'express-floor': {
+      // The least a URL-keyed cache does on a miss: look the URL up, keep the bytes `send` sends.
+      // `send` is wrapped once on the app's response prototype (a property set on each response
+      // would cost Express a hidden class per response), and finds its URL in a WeakMap.
+      const store = new FloorStore<Buffer>()
+      const pending = new WeakMap<object, string>()
+      const proto = app.response as express.Response
+      const send = proto.send
+      proto.send = function (this: express.Response, body: unknown) {
+        const url = pending.get(this)
+        if (url !== undefined && (typeof body === 'string' || Buffer.isBuffer(body))) {
+          pending.delete(this)
+          store.set(url, Buffer.from(body))
+        }
+        return send.call(this, body)
+      }
+      app.get(
+        '/item',
+        (req, res, next) => {
+          const hit = store.get(req.originalUrl)
+          if (hit !== undefined) {
+            res.type('json').end(hit)
+            return
+          }
+          pending.set(res, req.originalUrl)
+          next()
+        },
+        handler,
+      )
       break
     }
     default:

@@ -4,9 +4,10 @@ import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { BODY } from './body.js'
+import { FloorStore } from './miss-floor.js'
 import { hitOf, oursCache, type VariantSetup } from './setup.js'
 
-/** Fastify servers: bare, ours (plugin; memory, memory + Redis, Redis only), two in-handler peers, and the limit. */
+/** Fastify servers: bare, ours (plugin; memory, memory + Redis, Redis only), two in-handler peers, the limit and the miss floor. */
 export async function fastifyApp(variant: string, setup: VariantSetup = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: false })
   switch (variant) {
@@ -43,6 +44,26 @@ export async function fastifyApp(variant: string, setup: VariantSetup = {}): Pro
         for (let i = 0; i < hit.headers.length; i += 2) reply.header(hit.headers[i]!, hit.headers[i + 1])
         reply.send(hit.body)
       })
+      break
+    }
+    case 'fastify-floor': {
+      // The least a URL-keyed cache plugin does on a miss: a `preHandler` that looks the URL up
+      // and an `onSend` that keeps the serialized bytes.
+      const store = new FloorStore<Buffer>()
+      app.addHook('preHandler', (request, reply, done) => {
+        const hit = store.get(request.url)
+        if (hit !== undefined) {
+          reply.type('application/json; charset=utf-8').send(hit)
+          return
+        }
+        done()
+      })
+      app.addHook('onSend', (request, _reply, payload, done) => {
+        const body = typeof payload === 'string' ? Buffer.from(payload) : (payload as Buffer)
+        store.set(request.url, body)
+        done(null, body)
+      })
+      app.get('/item', async () => BODY)
       break
     }
     default:
