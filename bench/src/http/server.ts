@@ -39,6 +39,10 @@ async function listen(name: string, setup: VariantSetup): Promise<Listening> {
 
 async function start(): Promise<number> {
   const setup: VariantSetup = { redisUrl: process.env.BENCH_REDIS_URL }
+  if (/-ours-(l2|redis)$/.test(variant)) {
+    const { RedisStore } = await import('@cache/core/redis')
+    setup.redisStore = (url) => new RedisStore({ url })
+  }
   if (variant.endsWith('-limit')) {
     // The limit replays the bytes of one of our hits on the same framework, captured once here.
     const ours = await listen(variant.replace(/-limit$/, '-ours'), {})

@@ -1,5 +1,4 @@
-import { type Cache, createCache } from '@cache/core'
-import { RedisStore } from '@cache/core/redis'
+import { type Cache, type CacheStore, createCache } from '@cache/core'
 
 /** A cache hit's bytes as the server sent them: replayed by the `*-limit` variants. */
 export interface HitBytes {
@@ -13,6 +12,12 @@ export interface HitBytes {
 export interface VariantSetup {
   /** Redis for the `*-ours-l2` and `*-ours-redis` variants (`BENCH_REDIS_URL`). */
   redisUrl?: string
+  /**
+   * Creates the Redis store of those variants. Only their processes load `@cache/core/redis`
+   * (and ioredis): a memory-only app does not, and loading it changes how the collector treats
+   * every request of the process (see `docs/benchmarks.md`).
+   */
+  redisStore?: (url: string) => CacheStore
   /** The captured hit, for the `*-limit` variants. */
   hit?: HitBytes
 }
@@ -26,11 +31,12 @@ export function oursCache(variant: string, setup: VariantSetup): Cache {
   const l2 = variant.endsWith('-ours-l2')
   const redisOnly = variant.endsWith('-ours-redis')
   if (!l2 && !redisOnly) return createCache({ ttl: '10m' })
-  if (setup.redisUrl === undefined) throw new Error(`${variant} needs BENCH_REDIS_URL`)
+  if (setup.redisUrl === undefined || setup.redisStore === undefined)
+    throw new Error(`${variant} needs BENCH_REDIS_URL`)
   return createCache({
     namespace: variant,
     ttl: '10m',
-    store: new RedisStore({ url: setup.redisUrl }),
+    store: setup.redisStore(setup.redisUrl),
     ...(redisOnly ? { memory: false as const } : {}),
   })
 }
