@@ -1,0 +1,66 @@
+// What the young-generation collector does with a server variant's misses: one server in its
+// own process under `--trace-gc-nvp`, warmed with sequential misses, then the scavenges of a
+// window of sequential misses summed: bytes promoted to the old generation and pause per miss.
+// A miss that keeps nothing should promote nothing; one that stores a response, about what it
+// keeps. `--with-ioredis` preloads ioredis in the server (as an app with the Redis store has it).
+//
+// Usage: npm run bench:miss-gc -- [variant] [misses] [--with-ioredis]
+//        (default: fastify-ours 8000)
+import { fork } from 'node:child_process'
+import http from 'node:http'
+import { fileURLToPath } from 'node:url'
+
+const SERVER = fileURLToPath(new URL('./http/server.ts', import.meta.url))
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const variant = args[0] ?? 'fastify-ours'
+const count = Number(args[1] ?? 8000)
+const withIoredis = process.argv.includes('--with-ioredis')
+
+const child = fork(SERVER, [variant], {
+  execArgv: ['--import', 'tsx', '--trace-gc-nvp', ...(withIoredis ? ['--require', 'ioredis'] : [])],
+  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+})
+let trace = ''
+child.stdout!.on('data', (chunk: Buffer) => {
+  trace += chunk.toString()
+})
+const port = await new Promise<number>((resolve, reject) => {
+  child.on('message', (m: { op: string; port?: number; message?: string }) => {
+    if (m.op === 'ready') resolve(m.port!)
+    if (m.op === 'error') reject(new Error(m.message))
+  })
+})
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+let n = 0
+const get = () =>
+  new Promise<void>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: `/item?i=${n++}-${Math.random()}`, agent }, (res) => {
+        res.resume()
+        res.on('end', resolve)
+      })
+      .on('error', reject)
+  })
+for (let i = 0; i < 2000; i++) await get()
+const from = trace.length
+for (let i = 0; i < count; i++) await get()
+await new Promise((resolve) => setTimeout(resolve, 100)) // the last trace lines
+const window = trace.slice(from)
+child.kill()
+agent.destroy()
+
+let scavenges = 0
+let promoted = 0
+let pause = 0
+for (const line of window.split('\n')) {
+  if (!line.includes('gc=s ')) continue
+  const field = (name: string) => Number(new RegExp(`\\b${name}=([\\d.]+)`).exec(line)?.[1] ?? 0)
+  scavenges++
+  promoted += field('promoted')
+  pause += field('pause')
+}
+console.log(
+  `# ${variant}${withIoredis ? ' (ioredis loaded)' : ''}: ${count} sequential misses after 2,000\n` +
+    `${scavenges} scavenges; promoted ${(promoted / count).toFixed(0)} B per miss; scavenge pause ${((pause * 1000) / count).toFixed(1)} µs per miss`,
+)
+process.exit(0)
