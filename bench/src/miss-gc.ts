@@ -6,48 +6,30 @@
 //
 // Usage: npm run bench:miss-gc -- [variant] [misses] [--with-ioredis]
 //        (default: fastify-ours 8000)
-import { fork } from 'node:child_process'
-import http from 'node:http'
-import { fileURLToPath } from 'node:url'
+import { forkVariant, missClient } from './http/miss-client.js'
 
-const SERVER = fileURLToPath(new URL('./http/server.ts', import.meta.url))
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
 const variant = args[0] ?? 'fastify-ours'
 const count = Number(args[1] ?? 8000)
 const withIoredis = process.argv.includes('--with-ioredis')
 
-const child = fork(SERVER, [variant], {
-  execArgv: ['--import', 'tsx', '--trace-gc-nvp', ...(withIoredis ? ['--require', 'ioredis'] : [])],
-  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-})
+const { child, port } = await forkVariant(
+  variant,
+  ['--trace-gc-nvp', ...(withIoredis ? ['--require', 'ioredis'] : [])],
+  'pipe',
+)
 let trace = ''
 child.stdout!.on('data', (chunk: Buffer) => {
   trace += chunk.toString()
 })
-const port = await new Promise<number>((resolve, reject) => {
-  child.on('message', (m: { op: string; port?: number; message?: string }) => {
-    if (m.op === 'ready') resolve(m.port!)
-    if (m.op === 'error') reject(new Error(m.message))
-  })
-})
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-let n = 0
-const get = () =>
-  new Promise<void>((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: `/item?i=${n++}-${Math.random()}`, agent }, (res) => {
-        res.resume()
-        res.on('end', resolve)
-      })
-      .on('error', reject)
-  })
-for (let i = 0; i < 2000; i++) await get()
+const client = missClient(port)
+for (let i = 0; i < 2000; i++) await client.miss()
 const from = trace.length
-for (let i = 0; i < count; i++) await get()
+for (let i = 0; i < count; i++) await client.miss()
 await new Promise((resolve) => setTimeout(resolve, 100)) // the last trace lines
 const window = trace.slice(from)
 child.kill()
-agent.destroy()
+client.close()
 
 let scavenges = 0
 let promoted = 0

@@ -7,41 +7,20 @@
 //
 // Usage: npm run bench:profile:perf -- [variant] [misses] [warm-up misses]
 //        (default: fastify-ours 10000 6000; needs `perf`, which may need root)
-import { execFileSync, fork, spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { forkVariant, missClient } from './http/miss-client.js'
 
-const SERVER = fileURLToPath(new URL('./http/server.ts', import.meta.url))
 const variant = process.argv[2] ?? 'fastify-ours'
 const count = Number(process.argv[3] ?? 10_000)
 const warm = Number(process.argv[4] ?? 6_000)
 const HZ = 4000
 
-const child = fork(SERVER, [variant], {
-  execArgv: ['--import', 'tsx', '--perf-basic-prof'],
-  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-})
-const port = await new Promise<number>((resolve, reject) => {
-  child.on('message', (m: { op: string; port?: number; message?: string }) => {
-    if (m.op === 'ready') resolve(m.port!)
-    if (m.op === 'error') reject(new Error(m.message))
-  })
-})
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-let n = 0
-const get = () =>
-  new Promise<void>((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: `/item?i=${n++}-${Math.random()}`, agent }, (res) => {
-        res.resume()
-        res.on('end', resolve)
-      })
-      .on('error', reject)
-  })
-for (let i = 0; i < warm; i++) await get()
+const { child, port } = await forkVariant(variant, ['--perf-basic-prof'])
+const client = missClient(port)
+for (let i = 0; i < warm; i++) await client.miss()
 
 const dir = await mkdtemp(join(tmpdir(), 'cache-perf-'))
 const data = join(dir, 'perf.data')
@@ -53,11 +32,11 @@ const perf = spawn(
   },
 )
 await new Promise((resolve) => setTimeout(resolve, 500)) // perf attaches
-for (let i = 0; i < count; i++) await get()
+for (let i = 0; i < count; i++) await client.miss()
 perf.kill('SIGINT')
 await new Promise((resolve) => perf.once('exit', resolve))
 child.kill()
-agent.destroy()
+client.close()
 const script = execFileSync('perf', ['script', '-i', data, '-F', 'comm,tid,ip,sym'], {
   maxBuffer: 1 << 30,
   encoding: 'utf8',
