@@ -1,13 +1,11 @@
-import { type ChildProcess, fork } from 'node:child_process'
-import http from 'node:http'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
 import { startPrivateRedis } from '@cache/test-utils/redis'
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon'
+import { forkVariant } from './http/fork-variant.js'
+import { missClient } from './http/miss-client.js'
 import { median, printTable } from './measure.js'
 import { redisWriteCost } from './redis-write-cost.js'
-
-const SERVER = fileURLToPath(new URL('./http/server.ts', import.meta.url))
 
 interface Server {
   variant: string
@@ -17,19 +15,9 @@ interface Server {
 }
 
 async function start(variant: string, redisUrl?: string): Promise<Server> {
-  const child = fork(SERVER, [variant], {
-    execArgv: ['--import', 'tsx'],
-    env: redisUrl === undefined ? process.env : { ...process.env, BENCH_REDIS_URL: redisUrl },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  const { child, port } = await forkVariant(variant, {
+    env: redisUrl === undefined ? {} : { BENCH_REDIS_URL: redisUrl },
   })
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)))
-    child.on('message', (m: { op: string; port?: number; message?: string }) => {
-      if (m.op === 'ready') resolve(m.port!)
-      if (m.op === 'error') reject(new Error(`${variant}: ${m.message}`))
-    })
-  })
-  child.removeAllListeners('exit')
   const cpu = () =>
     new Promise<number>((resolve) => {
       const on = (m: { op: string; micros?: number }) => {
@@ -95,26 +83,17 @@ const MISS_ROUNDS = 5
 
 /** p50 latency (ms) of sequential requests on one keep-alive connection, each to a new URL (all misses). */
 async function missLatency(server: Server, n = 400, warm = 50): Promise<{ p50: number; cpuPerReq: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-  const get = (path: string) =>
-    new Promise<void>((resolve, reject) => {
-      http
-        .get({ host: '127.0.0.1', port: server.port, path, agent }, (res) => {
-          res.resume()
-          res.on('end', resolve)
-        })
-        .on('error', reject)
-    })
-  for (let i = 0; i < warm; i++) await get(`/item?warm=${i}-${Math.random()}`)
+  const client = missClient(server.port)
+  for (let i = 0; i < warm; i++) await client.miss()
   const before = await server.cpu()
   const lat: number[] = []
   for (let i = 0; i < n; i++) {
     const t = process.hrtime.bigint()
-    await get(`/item?i=${i}-${Math.random()}`)
+    await client.miss()
     lat.push(Number(process.hrtime.bigint() - t) / 1e6)
   }
   const after = await server.cpu()
-  agent.destroy()
+  client.close()
   return { p50: median(lat), cpuPerReq: (after - before) / n }
 }
 

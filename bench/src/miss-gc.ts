@@ -6,18 +6,24 @@
 //
 // Usage: npm run bench:miss-gc -- [variant] [misses] [--with-ioredis]
 //        (default: fastify-ours 8000)
-import { forkVariant, missClient } from './http/miss-client.js'
+import { forkVariant } from './http/fork-variant.js'
+import { missClient } from './http/miss-client.js'
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'))
 const variant = args[0] ?? 'fastify-ours'
 const count = Number(args[1] ?? 8000)
-const withIoredis = process.argv.includes('--with-ioredis')
+const withIoredis = flags.includes('--with-ioredis')
+const unknown = flags.filter((f) => f !== '--with-ioredis')
+if (!Number.isInteger(count) || count < 1 || unknown.length > 0 || args.length > 2) {
+  console.error('usage: npm run bench:miss-gc -- [variant] [misses, a positive integer] [--with-ioredis]')
+  process.exit(2)
+}
 
-const { child, port } = await forkVariant(
-  variant,
-  ['--trace-gc-nvp', ...(withIoredis ? ['--require', 'ioredis'] : [])],
-  'pipe',
-)
+const { child, port } = await forkVariant(variant, {
+  execArgv: ['--trace-gc-nvp', ...(withIoredis ? ['--require', 'ioredis'] : [])],
+  stdout: 'pipe',
+})
 let trace = ''
 child.stdout!.on('data', (chunk: Buffer) => {
   trace += chunk.toString()

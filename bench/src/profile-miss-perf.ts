@@ -11,14 +11,15 @@ import { execFileSync, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { forkVariant, missClient } from './http/miss-client.js'
+import { forkVariant } from './http/fork-variant.js'
+import { missClient } from './http/miss-client.js'
 
 const variant = process.argv[2] ?? 'fastify-ours'
 const count = Number(process.argv[3] ?? 10_000)
 const warm = Number(process.argv[4] ?? 6_000)
 const HZ = 4000
 
-const { child, port } = await forkVariant(variant, ['--perf-basic-prof'])
+const { child, port } = await forkVariant(variant, { execArgv: ['--perf-basic-prof'] })
 const client = missClient(port)
 for (let i = 0; i < warm; i++) await client.miss()
 

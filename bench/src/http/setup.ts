@@ -31,8 +31,8 @@ export function oursCache(variant: string, setup: VariantSetup): Cache {
   const l2 = variant.endsWith('-ours-l2')
   const redisOnly = variant.endsWith('-ours-redis')
   if (!l2 && !redisOnly) return createCache({ ttl: '10m' })
-  if (setup.redisUrl === undefined || setup.redisStore === undefined)
-    throw new Error(`${variant} needs BENCH_REDIS_URL`)
+  if (setup.redisUrl === undefined) throw new Error(`${variant} needs BENCH_REDIS_URL`)
+  if (setup.redisStore === undefined) throw new Error(`${variant} needs setup.redisStore (see server.ts)`)
   return createCache({
     namespace: variant,
     ttl: '10m',
