@@ -13,6 +13,8 @@ export interface CapturedResponse {
   body: Uint8Array
   /** Headers set before the handler ran: judged, never stored (see `Produced`). */
   preset?: ReadonlySet<string>
+  /** `body` is the cache's own memory, stored without a copy (see `Produced`). @default false */
+  owned?: boolean
 }
 
 /** What the HTTP rules say about one captured response. */

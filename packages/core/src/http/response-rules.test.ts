@@ -166,6 +166,18 @@ describe('replay', () => {
     expect(hit.body.buffer.byteLength).toBe(hit.body.byteLength)
   })
 
+  it('keeps an owned body as it is: the adapter encoded it for the cache alone', async () => {
+    const { http, route } = setup()
+    const body = Buffer.allocUnsafeSlow(5)
+    body.write('owned')
+    const h = new FakeHandler(() => ({ kind: 'captured', status: 200, body, headers: {}, owned: true }))
+    await send(http, route, h)
+    const hit = await send(http, route, h)
+    if (hit.kind !== 'send') throw new Error('expected send')
+    expect(h.calls).toBe(1)
+    expect(hit.body).toBe(body)
+  })
+
   it('adds age in whole seconds since the response was stored', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(1_000_000)

@@ -6,8 +6,8 @@ import type { HttpCacheValue, StoredResponse, VariantIndex } from './types.js'
 /**
  * The entry stored for a captured, storable response. Everything a replay needs is computed
  * here, once: replayable headers with `etag` and `content-length` appended, and the etag (the
- * origin's, or a strong hash of the body). The body is copied, so a buffer the app reuses
- * cannot change a stored response.
+ * origin's, or a strong hash of the body). The body is copied unless the adapter says it is
+ * `owned`, so a buffer the app reuses cannot change a stored response.
  */
 export function toStoredResponse(
   response: CapturedResponse,
@@ -15,10 +15,7 @@ export function toStoredResponse(
   ttl: number,
   now: number,
 ): StoredResponse {
-  // Memory of its own: `Buffer.from` puts a body under 4 KB in Node's shared 8 KB pool, and a
-  // response kept in L1 for minutes would keep that whole slab (and its other tenants) alive.
-  const body = Buffer.allocUnsafeSlow(response.body.byteLength)
-  body.set(response.body)
+  const body = response.owned === true ? response.body : ownCopy(response.body)
   const etag = headerText(verdict.headers.etag) ?? bodyEtag(body)
   let headers = replayableHeaders(verdict.headers)
   const preset = response.preset
@@ -39,6 +36,16 @@ export function toStoredResponse(
     expiresAt: now + ttl,
     public: verdict.cacheControl.public || verdict.cacheControl.sMaxAge !== undefined,
   }
+}
+
+/**
+ * Memory of its own: `Buffer.from` puts a body under 4 KB in Node's shared 8 KB pool, and a
+ * response kept in L1 for minutes would keep that whole slab (and its other tenants) alive.
+ */
+function ownCopy(bytes: Uint8Array): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.byteLength)
+  copy.set(bytes)
+  return copy
 }
 
 /** True for a value this layer stored as a response (values from L2 are checked, not trusted). */

@@ -96,6 +96,13 @@ export type Produced =
        * but are not stored: the middleware that set them runs again on every request.
        */
       preset?: ReadonlySet<string>
+      /**
+       * `body` is memory of its own that nothing else holds or writes (the adapter encoded it
+       * from the handler's string): a stored response keeps it without a copy. Leave it unset
+       * for bytes the app gave, which it may reuse, or a view into a larger (pooled) buffer.
+       * @default false
+       */
+      owned?: boolean
     }
   | {
       /** The handler writes (or wrote) the response itself: streamed, too large, or not captured. */
