@@ -164,7 +164,7 @@ export const cacheOnSend: onSendHookHandler = function responseCacheOnSend(reque
     let next: unknown
     try {
       if (decision === undefined) throw error
-      next = applyDecision(reply, decision, capture.preset, body)
+      next = applyDecision(reply, decision, capture.preset, body, payload)
     } catch (failure) {
       done(failure as Error)
       return
@@ -177,6 +177,7 @@ export const cacheOnSend: onSendHookHandler = function responseCacheOnSend(reque
     headers: reply.getHeaders(),
     body,
     preset: capture.preset,
+    owned: typeof payload === 'string',
   })
 }
 
@@ -185,8 +186,14 @@ function capturable(payload: unknown, maxBytes: number): Buffer | undefined {
   if (payload === undefined || payload === null) return Buffer.alloc(0)
   if (typeof payload === 'string') {
     if (payload.length > maxBytes) return undefined
-    const bytes = Buffer.from(payload, 'utf8')
-    return bytes.byteLength > maxBytes ? undefined : bytes
+    const size = Buffer.byteLength(payload, 'utf8')
+    if (size > maxBytes) return undefined
+    // Memory of its own, which the core stores as is (`owned`): `Buffer.from` would take a
+    // slice of Node's shared pool, which the core must then copy out of, and every allocation
+    // counts (a miss pays for each one).
+    const bytes = Buffer.allocUnsafeSlow(size)
+    bytes.write(payload, 0, size, 'utf8')
+    return bytes
   }
   if (Buffer.isBuffer(payload)) return payload.byteLength > maxBytes ? undefined : payload
   return undefined

@@ -55,6 +55,23 @@ describe('responseCachePlugin (Fastify glue, inject)', () => {
     expect(calls).toBe(2)
   })
 
+  it('sends and stores a string byte-exact, and copies a Buffer the app reuses', async () => {
+    const a = await start()
+    const text = 'prédiction: 猫 ✓'
+    a.get('/text', async (_req, reply) => reply.type('text/plain; charset=utf-8').send(text))
+    const reused = Buffer.from('first answer')
+    a.get('/buffer', async (_req, reply) => reply.type('application/octet-stream').send(reused))
+    for (const expected of ['MISS', 'HIT']) {
+      const res = await a.inject('/text')
+      expect([res.body, res.headers['x-cache']]).toEqual([text, expected])
+      expect(res.headers['content-length']).toBe(String(Buffer.byteLength(text)))
+    }
+    await a.inject('/buffer')
+    reused.write('other answ') // the app reuses its buffer for another response
+    const hit = await a.inject('/buffer')
+    expect([hit.body, hit.headers['x-cache']]).toEqual(['first answer', 'HIT'])
+  })
+
   it('keeps the headers hooks before the cache set on a STALE answer to a throwing handler', async () => {
     let calls = 0
     const a = await start({ ttl: 50, grace: '10s' })

@@ -18,11 +18,13 @@ export function sendDecision(reply: FastifyReply, decision: Exclude<HttpDecision
  * payload, and returns the payload to send instead. When the decision replaces the handler's
  * response (stale-if-error, a 304, a shared response), the headers the handler set are removed
  * first; `preset` names those that existed before the handler ran (set by earlier hooks).
+ * `captured` is the body the hook captured from `payload`, the handler's own.
  */
 export function applyDecision(
   reply: FastifyReply,
   decision: HttpDecision,
   preset: ReadonlySet<string>,
+  captured: Uint8Array,
   payload: unknown,
 ): unknown {
   if (decision.kind === 'done') return payload
@@ -30,7 +32,10 @@ export function applyDecision(
     for (const name of Object.keys(reply.getHeaders())) if (!preset.has(name)) reply.removeHeader(name)
   }
   setHeaders(reply.code(decision.status), decision.headers)
-  return decision.kind === 'send' ? bodyOf(decision) : null
+  if (decision.kind !== 'send') return null
+  // The handler's own bytes go out as it gave them: Node writes a string and the headers in
+  // one `write`, where a Buffer after the headers costs a `writev`.
+  return decision.body === captured ? payload : bodyOf(decision)
 }
 
 function setHeaders(reply: FastifyReply, headers: SendDecision['headers']): void {
