@@ -43,6 +43,38 @@ describe('Node response helpers shared by the adapters', () => {
     ])
     expect(response.headers.get('x-handler')).toBeNull() // set by the handler: dropped on replace
     expect(held).toMatchObject({ kind: 'captured', status: 201, body: Buffer.from('handler body') })
+    // Encoded from the handler's string for the cache alone: stored without another copy.
+    expect(held).toMatchObject({ owned: true })
+  })
+
+  it('owns what it encodes (any encoding), not a Buffer the app gave; a long string passes through', async () => {
+    const held: Produced[] = []
+    const app = Buffer.from('app bytes')
+    const ends = [
+      (res: ServerResponse) => res.end(app),
+      (res: ServerResponse) => res.end('68656c6c6f', 'hex'),
+    ]
+    const url = await serve(async (res) => {
+      const pending = holdNodeResponse(res, {
+        maxBytes: 10,
+        onRelease: () => res.setHeader('x-cache', 'MISS'),
+      })
+      const end = ends.shift()
+      if (end === undefined) res.end('longer than ten bytes')
+      else end(res)
+      const produced = await pending
+      held.push(produced)
+      if (produced.kind === 'captured')
+        writeNodeDecision(res, { ...produced, kind: 'send', headers: [], replace: false })
+    })
+    expect(await (await fetch(url)).text()).toBe('app bytes')
+    expect(await (await fetch(url)).text()).toBe('hello')
+    const long = await fetch(url)
+    expect([await long.text(), long.headers.get('x-cache')]).toEqual(['longer than ten bytes', 'MISS'])
+    expect(
+      held.map((p) => (p.kind === 'captured' ? [p.owned, Buffer.from(p.body).toString()] : p.kind)),
+    ).toEqual([[false, 'app bytes'], [true, 'hello'], 'passthrough'])
+    expect(held[0]?.kind === 'captured' && held[0].body).toBe(app)
   })
 
   it('lets a streaming or oversized response pass through untouched', async () => {
@@ -140,7 +172,7 @@ describe('Node response helpers shared by the adapters', () => {
     })
     const response = await fetch(url)
     expect(await response.text()).toBe('{"a":"b"}')
-    expect(held).toMatchObject({ kind: 'captured', status: 200, body: Buffer.from('{"a":"b"}') })
+    expect(held).toMatchObject({ kind: 'captured', status: 200, body: Buffer.from('{"a":"b"}'), owned: true })
     // A held write's callback runs once the response it belongs to is finished.
     await until(() => written.length === 2)
     expect(written).toEqual(['first', 'second'])

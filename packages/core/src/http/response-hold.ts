@@ -113,9 +113,25 @@ class Hold extends Interception {
     else if (typeof encoding === 'function') [cb, encoding] = [encoding, undefined]
     const capture = this.capture
     const pending = this.#pending
-    let body = capture ? toBuffer(chunk, encoding as BufferEncoding | undefined) : EMPTY
-    if (capture && pending.length > 0) body = Buffer.concat([...pending.map((write) => write.bytes), body])
-    if (capture && body.byteLength > capture.maxBytes) {
+    const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined
+    // A body made here (a string encoded, writes joined) is the cache's own memory: stored
+    // without another copy. A Buffer the app ended with is not: it may reuse it.
+    let body: Buffer = EMPTY
+    let owned = false
+    let size = 0
+    if (capture && pending.length > 0) {
+      body = joinOwned([...pending.map((write) => write.bytes), toBuffer(chunk, enc)])
+      owned = true
+      size = body.byteLength
+    } else if (capture && typeof chunk === 'string') {
+      size = Buffer.byteLength(chunk, enc ?? 'utf8')
+      if (size <= capture.maxBytes) body = encodeOwned(chunk, enc ?? 'utf8', size)
+      owned = true
+    } else if (capture) {
+      body = toBuffer(chunk, enc)
+      size = body.byteLength
+    }
+    if (capture && size > capture.maxBytes) {
       this.release()
       return this.original.end.call(raw, chunk, encoding, cb) as ServerResponse
     }
@@ -132,6 +148,7 @@ class Hold extends Interception {
       headers: raw.getHeaders(),
       body,
       preset: this.preset,
+      owned,
     })
     return raw
   }
@@ -139,6 +156,29 @@ class Hold extends Interception {
 
 function afterFinish(raw: ServerResponse, callback: unknown): void {
   if (typeof callback === 'function') raw.once('finish', callback as Callback)
+}
+
+/**
+ * The `size` bytes of `text` encoded into memory of its own (not Node's shared pool, which
+ * `Buffer.from` uses for short strings): one allocation for a body the cache keeps.
+ */
+function encodeOwned(text: string, encoding: BufferEncoding, size: number): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(size)
+  bytes.write(text, 0, size, encoding)
+  return bytes
+}
+
+/** `parts` joined into memory of its own (`Buffer.concat` would use the shared pool). */
+function joinOwned(parts: readonly Buffer[]): Buffer {
+  let size = 0
+  for (const part of parts) size += part.byteLength
+  const bytes = Buffer.allocUnsafeSlow(size)
+  let at = 0
+  for (const part of parts) {
+    bytes.set(part, at)
+    at += part.byteLength
+  }
+  return bytes
 }
 
 function toBuffer(chunk: unknown, encoding: BufferEncoding | undefined): Buffer {
