@@ -3,6 +3,7 @@ import {
   type HttpDecision,
   hideConditionalHeaders,
   isClientGone,
+  ownedBody,
   type Produced,
   type ProduceMode,
   type ResolvedRoute,
@@ -181,20 +182,9 @@ export const cacheOnSend: onSendHookHandler = function responseCacheOnSend(reque
   })
 }
 
-// A UTF-8 string is at least as many bytes as UTF-16 code units: a long one is rejected before encoding.
 function capturable(payload: unknown, maxBytes: number): Buffer | undefined {
   if (payload === undefined || payload === null) return Buffer.alloc(0)
-  if (typeof payload === 'string') {
-    if (payload.length > maxBytes) return undefined
-    const size = Buffer.byteLength(payload, 'utf8')
-    if (size > maxBytes) return undefined
-    // Memory of its own, which the core stores as is (`owned`): `Buffer.from` would take a
-    // slice of Node's shared pool, which the core must then copy out of, and every allocation
-    // counts (a miss pays for each one).
-    const bytes = Buffer.allocUnsafeSlow(size)
-    bytes.write(payload, 0, size, 'utf8')
-    return bytes
-  }
+  if (typeof payload === 'string') return ownedBody(payload, maxBytes)
   if (Buffer.isBuffer(payload)) return payload.byteLength > maxBytes ? undefined : payload
   return undefined
 }

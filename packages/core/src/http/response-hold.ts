@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import { joinedBody, ownedBody } from './owned-body.js'
 import { Interception, interceptionOf } from './response-interception.js'
 import type { Produced } from './types.js'
 
@@ -116,22 +117,16 @@ class Hold extends Interception {
     const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined
     // A body made here (a string encoded, writes joined) is the cache's own memory: stored
     // without another copy. A Buffer the app ended with is not: it may reuse it.
-    let body: Buffer = EMPTY
+    let body: Buffer | undefined = EMPTY
     let owned = false
-    let size = 0
     if (capture && pending.length > 0) {
-      body = joinOwned([...pending.map((write) => write.bytes), toBuffer(chunk, enc)])
+      body = joinedBody([...pending.map((write) => write.bytes), toBuffer(chunk, enc)])
       owned = true
-      size = body.byteLength
     } else if (capture && typeof chunk === 'string') {
-      size = Buffer.byteLength(chunk, enc ?? 'utf8')
-      if (size <= capture.maxBytes) body = encodeOwned(chunk, enc ?? 'utf8', size)
+      body = ownedBody(chunk, capture.maxBytes, enc)
       owned = true
-    } else if (capture) {
-      body = toBuffer(chunk, enc)
-      size = body.byteLength
-    }
-    if (capture && size > capture.maxBytes) {
+    } else if (capture) body = toBuffer(chunk, enc)
+    if (body === undefined || (capture && body.byteLength > capture.maxBytes)) {
       this.release()
       return this.original.end.call(raw, chunk, encoding, cb) as ServerResponse
     }
@@ -156,29 +151,6 @@ class Hold extends Interception {
 
 function afterFinish(raw: ServerResponse, callback: unknown): void {
   if (typeof callback === 'function') raw.once('finish', callback as Callback)
-}
-
-/**
- * The `size` bytes of `text` encoded into memory of its own (not Node's shared pool, which
- * `Buffer.from` uses for short strings): one allocation for a body the cache keeps.
- */
-function encodeOwned(text: string, encoding: BufferEncoding, size: number): Buffer {
-  const bytes = Buffer.allocUnsafeSlow(size)
-  bytes.write(text, 0, size, encoding)
-  return bytes
-}
-
-/** `parts` joined into memory of its own (`Buffer.concat` would use the shared pool). */
-function joinOwned(parts: readonly Buffer[]): Buffer {
-  let size = 0
-  for (const part of parts) size += part.byteLength
-  const bytes = Buffer.allocUnsafeSlow(size)
-  let at = 0
-  for (const part of parts) {
-    bytes.set(part, at)
-    at += part.byteLength
-  }
-  return bytes
 }
 
 function toBuffer(chunk: unknown, encoding: BufferEncoding | undefined): Buffer {
