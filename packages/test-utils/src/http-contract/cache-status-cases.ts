@@ -78,12 +78,22 @@ export function cacheStatusCases(ctx: ContractContext): void {
   it('within grace an expired entry refreshes once while concurrent requests get it as STALE or the new one', async () => {
     await call(`${ctx.a}/stale`)
     await sleep(1200)
+    const refreshing = Date.now()
     const answers = await Promise.all(Array.from({ length: 8 }, () => call(`${ctx.a}/stale`)))
     expect(answers.every((r) => r.status === 200)).toBe(true)
     expect(answers.every((r) => ['MISS', 'STALE', 'HIT'].includes(r.xCache ?? ''))).toBe(true)
     expect(answers.every((r) => [1, 2].includes(r.json<{ calls: number }>().calls))).toBe(true)
     expect((await handlerCalls(ctx.a)).stale).toBe(2)
     const after = await call(`${ctx.a}/stale`)
-    expect([after.xCache, after.json()]).toEqual(['HIT', { calls: 2 }])
+    // The refreshed entry (1 s TTL) was stored after `refreshing`: an answer back within that
+    // second was decided while it was fresh. On a machine slow enough to take longer, it may
+    // have expired again, and the next refresh is the third call.
+    if (Date.now() - refreshing < 1000) expect([after.xCache, after.json()]).toEqual(['HIT', { calls: 2 }])
+    else
+      expect([
+        ['HIT', 2],
+        ['STALE', 2],
+        ['MISS', 3],
+      ]).toContainEqual([after.xCache, after.json<{ calls: number }>().calls])
   })
 }
